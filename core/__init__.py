@@ -1,0 +1,1 @@
+"""Infrastructure shared by every package: settings and database access."""

@@ -1,0 +1,101 @@
+"""Database engine, sessions and the declarative base shared by all models.
+
+Actions run either in-process (inside the dialogue engine's transaction) or in a
+separate rasa-sdk action server. `current_session()` lets them join the engine's
+transaction when there is one, so that handling one message stays atomic.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from core.settings import get_settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+_current: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
+    "laporin_session", default=None
+)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _make_sqlite_transactions_immediate(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _make_sqlite_transactions_immediate(engine: Engine) -> None:
+    # pysqlite's deferred BEGIN lets two writers read, then deadlock on upgrade;
+    # BEGIN IMMEDIATE serialises writers up front (the busy timeout makes them wait).
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    url = url or get_settings().database_url
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return make_engine(url)
+
+
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def transaction(url: str | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on error.
+
+    While it is open, `current_session()` returns it, so in-process actions join it.
+    """
+    session = session_factory(url)()
+    token = _current.set(session)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        _current.reset(token)
+        session.close()
+
+
+@contextmanager
+def current_session() -> Iterator[Session]:
+    """The session of the enclosing `transaction()`, or a new transaction of its own."""
+    session = _current.get()
+    if session is not None:
+        yield session
+        return
+    with transaction() as own:
+        yield own
