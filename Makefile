@@ -1,0 +1,45 @@
+# Laporin — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test setup model migrate lint format actions clean
+
+$(INSTALLED): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(INSTALLED)
+
+# Trains the NLU model only when its data or config.yml changed.
+model: setup
+	$(PY) -m nlu train --if-needed
+
+migrate: setup
+	$(PY) -m bot migrate
+
+run: model migrate
+	$(PY) -m bot chat
+
+test: model
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# The same actions over HTTP for a Rasa server: POST /webhook on port 5055.
+actions: setup
+	$(PY) -m rasa_sdk --actions actions
+
+clean:
+	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache

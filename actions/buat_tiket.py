@@ -1,0 +1,47 @@
+"""File the confirmed complaint as a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import reset_form_events, split_sender
+from core.db import current_session
+from knowledge.categories import get_category
+from tickets.service import create_ticket, get_or_create_citizen
+
+
+class ActionBuatTiket(Action):
+    def name(self) -> str:
+        return "action_buat_tiket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("konfirmasi") is not True:
+            dispatcher.utter_message(response="utter_laporan_tidak_dikirim")
+            return reset_form_events()
+        category = get_category(tracker.get_slot("kategori") or "")
+        lokasi = tracker.get_slot("lokasi") or {}
+        if category is None or not lokasi:
+            raise ValueError("the complaint form completed without category or location")
+        channel, user_key = split_sender(tracker)
+        with current_session() as session:
+            citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
+            ticket = create_ticket(
+                session=session,
+                citizen=citizen,
+                category=category.id,
+                description=tracker.get_slot("deskripsi") or "",
+                latitude=float(lokasi["latitude"]),
+                longitude=float(lokasi["longitude"]),
+                region_code=lokasi.get("region_code"),
+                attachment_ids=[int(i) for i in tracker.get_slot("foto") or []],
+                confidential=category.confidential,
+            )
+            number = ticket.number
+        dispatcher.utter_message(response="utter_tiket_dibuat", nomor=number)
+        return reset_form_events()

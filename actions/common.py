@@ -1,0 +1,47 @@
+"""Small helpers shared by the actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from core.settings import ROOT_DIR
+
+FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "foto", "konfirmasi")
+# Lampung is on Western Indonesia Time (UTC+7, no daylight saving).
+WIB = timezone(timedelta(hours=7))
+
+
+def split_sender(tracker: Tracker) -> tuple[str, str]:
+    """The engine's sender id is '<channel>:<user key>'."""
+    channel, _, user_key = tracker.sender_id.partition(":")
+    return (channel, user_key) if user_key else ("unknown", channel)
+
+
+def intent_name(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def reset_form_events() -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot")]
+
+
+@lru_cache
+def category_threshold() -> float:
+    """Minimum confidence to accept a classified category without asking back."""
+    config = yaml.safe_load((ROOT_DIR / "config.yml").read_text(encoding="utf-8")) or {}
+    for component in config.get("pipeline") or []:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.4))
+    return 0.4
+
+
+def format_time(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H.%M WIB")

@@ -1,0 +1,273 @@
+"""The complaint form: extract and validate category, description, location, photo."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import category_threshold, intent_name
+from core.db import current_session
+from core.settings import get_settings
+from knowledge.categories import all_categories, get_category
+from knowledge.geo.region import coordinates_valid, locate
+from tickets.media import MediaError, store_photo
+
+MIN_DESCRIPTION_CHARS = 10
+MAX_DESCRIPTION_CHARS = 4000
+# Messages that carry no description text even while one is asked for.
+NON_TEXT_INTENTS = {"kirim_lokasi", "kirim_foto", "tidak_didukung", "pilih_kategori", "lewati"}
+MEDIA_ERROR_RESPONSES = {
+    "not_found": "utter_foto_tidak_ditemukan",
+    "too_large": "utter_foto_terlalu_besar",
+    "not_image": "utter_foto_bukan_gambar",
+    "empty": "utter_foto_bukan_gambar",
+}
+
+
+def _requested(tracker: Tracker) -> str | None:
+    return tracker.get_slot("requested_slot")
+
+
+def _match_category_label(text: str) -> str | None:
+    """A category typed by name while the bot asks for one ("sampah", "lampu jalan")."""
+    choices = {c.id: f"{c.id.replace('_', ' ')} {c.label}".casefold() for c in all_categories()}
+    best = process.extractOne(text.casefold(), choices, scorer=fuzz.partial_ratio)
+    if best and best[1] >= 85:
+        return str(best[2])
+    return None
+
+
+class ValidateLaporanForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_laporan_form"
+
+    # --- extraction -------------------------------------------------------
+    async def extract_kategori(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        message = tracker.latest_message
+        intent = intent_name(tracker)
+        if intent == "pilih_kategori":
+            chosen = next(tracker.get_latest_entity_values("kategori"), None)
+            if chosen and get_category(str(chosen)):
+                return {"kategori": str(chosen)}
+            return {}
+        if tracker.get_slot("kategori") and _requested(tracker) != "kategori":
+            return {}
+        full = message.get("full_retrieval_intent")
+        if (
+            intent == "lapor"
+            and full
+            and float(message.get("confidence") or 0) >= (category_threshold())
+        ):
+            return {"kategori": full.split("/", 1)[1]}
+        text = message.get("text") or ""
+        if _requested(tracker) == "kategori" and text and not text.startswith("/"):
+            matched = _match_category_label(text)
+            if matched:
+                return {"kategori": matched}
+        return {}
+
+    async def extract_deskripsi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        intent = intent_name(tracker)
+        if not text or text.startswith("/") or intent in NON_TEXT_INTENTS:
+            return {}
+        requested = _requested(tracker)
+        if requested == "deskripsi":
+            return {"deskripsi": text}
+        # The message that opened the form usually describes the problem already.
+        if requested is None and intent == "lapor" and tracker.get_slot("deskripsi") is None:
+            return {"deskripsi": text}
+        return {}
+
+    async def extract_lokasi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if intent_name(tracker) != "kirim_lokasi":
+            return {}
+        lat = next(tracker.get_latest_entity_values("latitude"), None)
+        lon = next(tracker.get_latest_entity_values("longitude"), None)
+        return {"lokasi": {"latitude": lat, "longitude": lon}}
+
+    async def extract_foto(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = intent_name(tracker)
+        existing = list(tracker.get_slot("foto") or [])
+        if intent == "kirim_foto":
+            photo = (tracker.latest_message.get("metadata") or {}).get("photo")
+            return {"foto": [*existing, photo]} if photo else {}
+        if intent == "lewati" and _requested(tracker) == "foto":
+            return {"foto": existing}
+        return {}
+
+    async def extract_konfirmasi(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _requested(tracker) != "konfirmasi":
+            return {}
+        intent = intent_name(tracker)
+        if intent == "affirm":
+            return {"konfirmasi": True}
+        if intent == "deny":
+            return {"konfirmasi": False}
+        dispatcher.utter_message(response="utter_ask_konfirmasi_ulang")
+        return {}
+
+    # --- validation -------------------------------------------------------
+    def validate_kategori(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value and get_category(str(value)):
+            return {"kategori": str(value)}
+        dispatcher.utter_message(response="utter_kategori_tidak_dikenal")
+        return {"kategori": None}
+
+    def validate_deskripsi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())
+        if len(text) < MIN_DESCRIPTION_CHARS or len(text.split()) < 2:
+            dispatcher.utter_message(response="utter_deskripsi_terlalu_pendek")
+            return {"deskripsi": None}
+        if len(text) > MAX_DESCRIPTION_CHARS:
+            dispatcher.utter_message(
+                response="utter_deskripsi_terlalu_panjang", max_chars=MAX_DESCRIPTION_CHARS
+            )
+            return {"deskripsi": None}
+        return {"deskripsi": text}
+
+    def validate_lokasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            lat = float(value["latitude"])
+            lon = float(value["longitude"])
+        except (TypeError, KeyError, ValueError):
+            lat = lon = math.nan
+        if not coordinates_valid(lat, lon):
+            dispatcher.utter_message(response="utter_lokasi_tidak_valid")
+            return {"lokasi": None}
+        match = locate(lat, lon)
+        if not match.in_lampung:
+            dispatcher.utter_message(response="utter_lokasi_luar_lampung")
+            return {"lokasi": None}
+        return {
+            "lokasi": {
+                "latitude": lat,
+                "longitude": lon,
+                "region_code": match.region_code,
+                "place": match.nearest_place,
+            }
+        }
+
+    def validate_foto(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        ids: list[int] = []
+        with current_session() as session:
+            for item in value or []:
+                if isinstance(item, int):
+                    ids.append(item)
+                    continue
+                try:
+                    attachment = store_photo(
+                        session=session,
+                        source_path=item.get("path") or "",
+                        original_name=item.get("file_name"),
+                    )
+                except MediaError as error:
+                    dispatcher.utter_message(
+                        response=MEDIA_ERROR_RESPONSES.get(error.code, "utter_foto_bukan_gambar"),
+                        max_mb=get_settings().max_photo_bytes // (1024 * 1024),
+                    )
+                    return {"foto": ids or None}
+                ids.append(attachment.id)
+        return {"foto": ids}
+
+    def validate_konfirmasi(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"konfirmasi": bool(value)}
+
+
+class ActionAskKategori(Action):
+    """Ask for the category: the classifier's best guesses first when it was unsure."""
+
+    def name(self) -> str:
+        return "action_ask_kategori"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        guesses = [
+            get_category(r["name"].split("/", 1)[1])
+            for r in ranking
+            if str(r.get("name", "")).startswith("lapor/")
+        ]
+        candidates = [c for c in guesses if c is not None][:3]
+        if intent_name(tracker) == "lapor" and candidates:
+            buttons = [_category_button(c.id, c.label) for c in candidates]
+            buttons.append({"title": "Kategori lain", "payload": "/pilih_kategori"})
+            dispatcher.utter_message(response="utter_ask_kategori_kandidat", buttons=buttons)
+            return []
+        buttons = [_category_button(c.id, c.label) for c in all_categories()]
+        dispatcher.utter_message(response="utter_ask_kategori", buttons=buttons)
+        return []
+
+
+def _category_button(category_id: str, label: str) -> dict[str, str]:
+    return {"title": label, "payload": f'/pilih_kategori{{"kategori": "{category_id}"}}'}
+
+
+class ActionAskDeskripsi(Action):
+    def name(self) -> str:
+        return "action_ask_deskripsi"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        category = get_category(tracker.get_slot("kategori") or "")
+        label = category.label.lower() if category else ""
+        dispatcher.utter_message(response="utter_ask_deskripsi", kategori_label=label)
+        return []
+
+
+class ActionAskKonfirmasi(Action):
+    """Show the summary of the report before it is filed."""
+
+    def name(self) -> str:
+        return "action_ask_konfirmasi"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        category = get_category(tracker.get_slot("kategori") or "")
+        lokasi = tracker.get_slot("lokasi") or {}
+        place = f" (dekat {lokasi['place']})" if lokasi.get("place") else ""
+        confidential = bool(category and category.confidential)
+        dispatcher.utter_message(
+            response="utter_ask_konfirmasi",
+            kategori_label=category.label if category else "-",
+            deskripsi=tracker.get_slot("deskripsi") or "-",
+            lokasi_teks=f"{lokasi.get('latitude'):.5f}, {lokasi.get('longitude'):.5f}{place}"
+            if lokasi
+            else "-",
+            jumlah_foto=len(tracker.get_slot("foto") or []),
+            catatan_rahasia=_render_note(domain, "utter_catatan_rahasia") if confidential else "",
+        )
+        return []
+
+
+def _render_note(domain: DomainDict, response: str) -> str:
+    variations = (domain.get("responses") or {}).get(response) or [{}]
+    return str(variations[0].get("text") or "")

@@ -1,0 +1,1 @@
+"""Reference knowledge for Laporin: complaint categories, geography."""

@@ -1,0 +1,28 @@
+"""Complaint categories as data (knowledge/categories.yml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CATEGORIES_FILE = Path(__file__).with_name("categories.yml")
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    confidential: bool = False
+
+
+@lru_cache
+def all_categories() -> tuple[Category, ...]:
+    data = yaml.safe_load(CATEGORIES_FILE.read_text(encoding="utf-8"))
+    return tuple(Category(**item) for item in data["categories"])
+
+
+def get_category(category_id: str) -> Category | None:
+    return next((c for c in all_categories() if c.id == category_id), None)

@@ -1,0 +1,1 @@
+"""Offline geography: is a map pin inside Lampung province?"""

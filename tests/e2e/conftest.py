@@ -1,0 +1,23 @@
+"""Fixtures for whole conversations: a trained NLU model and an engine on the test DB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nlu
+from bot.dialogue.engine import DialogueEngine
+from nlu.train import train
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir() -> Path:
+    # The same artifact `make model` builds; retrained only when data or config changed.
+    return train(if_needed=True).out_dir
+
+
+@pytest.fixture
+def engine(db: str, nlu_model_dir: Path) -> DialogueEngine:
+    nlu.get_parser(nlu_model_dir)
+    return DialogueEngine()

@@ -1,0 +1,1 @@
+"""Citizen complaints: tickets, their numbers, photos and audit trail."""

@@ -1,0 +1,158 @@
+"""Photo storage: validated images saved once per content hash under MEDIA_DIR."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import tempfile
+from pathlib import Path, PurePath
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from core.settings import get_settings
+from tickets.models import Attachment
+
+# Pillow format -> (mime type, file extension). Anything else is refused.
+ACCEPTED_FORMATS: dict[str, tuple[str, str]] = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+}
+# Pillow's decompression-bomb threshold: more pixels than this is not a phone photo.
+MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+
+
+class MediaError(Exception):
+    """A photo that cannot be stored; `code` is stable, for callers to pick a reply."""
+
+    code: str = "media_error"
+
+
+class PhotoNotFoundError(MediaError):
+    code = "not_found"
+
+
+class PhotoTooLargeError(MediaError):
+    code = "too_large"
+
+
+class NotAnImageError(MediaError):
+    code = "not_image"
+
+
+class EmptyPhotoError(MediaError):
+    code = "empty"
+
+
+def store_photo(
+    *,
+    session: Session,
+    source_path: Path | str,
+    original_name: str | None = None,
+    media_dir: Path | None = None,
+    max_bytes: int | None = None,
+) -> Attachment:
+    """Validate the image at `source_path`, store it by hash and add an Attachment row.
+
+    The row is flushed (it has an id) but not linked to a ticket. If the caller's
+    transaction rolls back, the file stays: it is content-addressed, so a later
+    upload of the same photo simply reuses it.
+    """
+    settings = get_settings()
+    media_dir = Path(media_dir if media_dir is not None else settings.media_dir)
+    max_bytes = max_bytes if max_bytes is not None else settings.max_photo_bytes
+
+    data = _read_bounded(Path(source_path), max_bytes)
+    fmt, width, height = _inspect_image(data)
+    mime_type, ext = ACCEPTED_FORMATS[fmt]
+    sha256 = hashlib.sha256(data).hexdigest()
+
+    relative = PurePath(sha256[:2], f"{sha256}.{ext}")
+    target = media_dir / relative
+    if not target.exists():
+        _write_atomically(target, data)
+
+    attachment = Attachment(
+        sha256=sha256,
+        mime_type=mime_type,
+        size_bytes=len(data),
+        width=width,
+        height=height,
+        storage_path=relative.as_posix(),
+        original_name=_clean_name(original_name),
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise PhotoNotFoundError(f"no such file: {path}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PhotoNotFoundError(f"not a regular file: {path}")
+    if st.st_size == 0:
+        raise EmptyPhotoError(f"empty file: {path}")
+    # Decide on the size from stat() before reading anything; then read at most one
+    # byte more than allowed in case the file grew in the meantime.
+    if st.st_size > max_bytes:
+        raise PhotoTooLargeError(f"{st.st_size} bytes > limit of {max_bytes}")
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise PhotoTooLargeError(f"file grew beyond the limit of {max_bytes} bytes")
+    if not data:
+        raise EmptyPhotoError(f"empty file: {path}")
+    return data
+
+
+def _inspect_image(data: bytes) -> tuple[str, int, int]:
+    """(Pillow format, width, height); the format comes from the bytes, never the name."""
+    formats = tuple(ACCEPTED_FORMATS)  # don't even try other decoders
+    try:
+        with Image.open(io.BytesIO(data), formats=formats) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoTooLargeError(f"image too large: {image.width}x{image.height} px")
+            image.verify()
+        # verify() leaves the image unusable; reopen to read its properties.
+        with Image.open(io.BytesIO(data), formats=formats) as image:
+            fmt, (width, height) = image.format, image.size
+    except Image.DecompressionBombError as exc:
+        raise PhotoTooLargeError(f"image has too many pixels: {exc}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        # Pillow reports truncated/corrupt data with any of these.
+        raise NotAnImageError(f"not a valid JPEG/PNG/WEBP/GIF image: {exc}") from None
+    if fmt not in ACCEPTED_FORMATS:
+        raise NotAnImageError(f"unsupported image format: {fmt}")
+    return fmt, width, height
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    # Write to a temp file in the same directory and rename: readers never see a
+    # partial file, and two writers of the same content both end with a full one.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _clean_name(name: str | None) -> str | None:
+    # Keep only the base name (senders may include paths), within the column size.
+    if not name:
+        return None
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base[:255] or None

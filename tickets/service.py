@@ -1,0 +1,158 @@
+"""Ticket use cases: citizens by channel identity, filing and looking up tickets.
+
+Every function takes the caller's `session` and never commits: the caller owns the
+transaction (usually core.db.transaction() / current_session()).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, utcnow
+from tickets.numbering import next_ticket_number
+
+
+def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | None:
+    return session.scalars(
+        select(Citizen)
+        .join(Contact, Contact.citizen_id == Citizen.id)
+        .where(Contact.channel == channel, Contact.user_key == user_key)
+    ).one_or_none()
+
+
+def get_or_create_citizen(
+    *, session: Session, channel: str, user_key: str, display_name: str | None = None
+) -> Citizen:
+    citizen = find_citizen(session=session, channel=channel, user_key=user_key)
+    if citizen is None:
+        try:
+            # The savepoint confines a lost race (another transaction inserted the
+            # same contact first) so the caller's transaction stays usable.
+            with session.begin_nested():
+                citizen = Citizen(display_name=display_name)
+                session.add(citizen)
+                session.add(Contact(citizen=citizen, channel=channel, user_key=user_key))
+        except IntegrityError:
+            citizen = find_citizen(session=session, channel=channel, user_key=user_key)
+            if citizen is None:  # the conflicting row is gone again: give up loudly
+                raise
+    if display_name and not citizen.display_name:
+        citizen.display_name = display_name
+    return citizen
+
+
+def create_ticket(
+    *,
+    session: Session,
+    citizen: Citizen,
+    category: str,
+    description: str,
+    latitude: float,
+    longitude: float,
+    region_code: str | None = None,
+    attachment_ids: Sequence[int] = (),
+    confidential: bool = False,
+    now: datetime | None = None,
+) -> Ticket:
+    """File a new ticket (status "new") with its number, photos and "created" event.
+
+    `now` (default: current UTC time; naive means UTC) sets created_at and the year
+    of the ticket number. Attachments already linked to another ticket are skipped.
+    """
+    if not category:
+        raise ValueError("category is required")
+    if not description or not description.strip():
+        raise ValueError("description is required")
+    if not -90.0 <= latitude <= 90.0 or not -180.0 <= longitude <= 180.0:
+        raise ValueError(f"invalid coordinates: {latitude}, {longitude}")
+    if now is None:
+        now = utcnow()
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+
+    seq, number = next_ticket_number(session=session, year=now.year)
+    ticket = Ticket(
+        number=number,
+        year=now.year,
+        seq=seq,
+        status="new",
+        category=category,
+        description=description.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        region_code=region_code,
+        confidential=confidential,
+        citizen=citizen,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+
+    linked = _link_attachments(session, ticket, attachment_ids)
+    session.add(
+        TicketEvent(
+            ticket=ticket,
+            kind="created",
+            from_status=None,
+            to_status="new",
+            actor=f"citizen:{citizen.id}",
+            data={"category": category, "attachment_count": len(linked)},
+            created_at=now,
+        )
+    )
+    session.flush()
+    return ticket
+
+
+def _link_attachments(session: Session, ticket: Ticket, attachment_ids: Sequence[int]) -> list[int]:
+    if not attachment_ids:
+        return []
+    # One conditional UPDATE: under concurrency only one ticket can claim a photo
+    # (the "ticket_id IS NULL" test is re-checked after the row lock on PostgreSQL).
+    linked = list(
+        session.scalars(
+            update(Attachment)
+            .where(Attachment.id.in_(set(attachment_ids)), Attachment.ticket_id.is_(None))
+            .values(ticket_id=ticket.id)
+            .returning(Attachment.id)
+            .execution_options(synchronize_session="fetch")
+        )
+    )
+    # Reload now rather than expire: callers use the ticket after their session closes.
+    session.refresh(ticket, ["attachments"])
+    return sorted(linked)
+
+
+def get_ticket_by_number(*, session: Session, number: str) -> Ticket | None:
+    return session.scalars(
+        select(Ticket)
+        .where(Ticket.number == number.strip().upper())
+        .options(selectinload(Ticket.events), selectinload(Ticket.attachments))
+    ).one_or_none()
+
+
+def list_tickets(
+    *,
+    session: Session,
+    citizen_id: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+) -> list[Ticket]:
+    """Newest first. Events and photos are loaded too, so results serialise after commit."""
+    query = (
+        select(Ticket)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+        .options(selectinload(Ticket.events), selectinload(Ticket.attachments))
+    )
+    if citizen_id is not None:
+        query = query.where(Ticket.citizen_id == citizen_id)
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    return list(session.scalars(query))
