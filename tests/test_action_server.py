@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,17 +39,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def action_server(db: str) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def action_server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real action server per backend, started the way a Rasa deployment would."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT_DIR,
-        env={**os.environ, "DATABASE_URL": db},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = tmp_path_factory.mktemp("action_server") / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            cwd=ROOT_DIR,
+            env={**os.environ, "DATABASE_URL": db_url},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Sanic forks workers: stop the whole group
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -58,13 +63,22 @@ def action_server(db: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"action server did not start:\n{output}")
+                pytest.fail(f"action server did not start:\n{log_path.read_text()}")
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _call(url: str, name: str, tracker: TrackerState) -> dict[str, Any]:
@@ -93,12 +107,12 @@ def _parse(text: str, intent: str, full: str | None = None, **extra: Any) -> dic
     }
 
 
-def test_every_action_is_served(action_server: str) -> None:
+def test_every_action_is_served(db: str, action_server: str) -> None:
     listed = {a["name"] for a in httpx.get(f"{action_server}/actions").json()}
     assert listed >= ACTIONS
 
 
-def test_form_validation_over_http(action_server: str) -> None:
+def test_form_validation_over_http(db: str, action_server: str) -> None:
     text = "jalan berlubang besar di depan sdn 2 rajabasa"
     tracker = _tracker({}, _parse(text, "lapor", "lapor/jalan_rusak"), loop="laporan_form")
     result = _call(action_server, "validate_laporan_form", tracker)
@@ -107,7 +121,7 @@ def test_form_validation_over_http(action_server: str) -> None:
     assert slots["deskripsi"] == text
 
 
-def test_location_outside_lampung_is_rejected_over_http(action_server: str) -> None:
+def test_location_outside_lampung_is_rejected_over_http(db: str, action_server: str) -> None:
     parse = _parse("/kirim_lokasi", "kirim_lokasi")
     parse["entities"] = [
         {"entity": "latitude", "value": -6.2088},
@@ -120,7 +134,7 @@ def test_location_outside_lampung_is_rejected_over_http(action_server: str) -> N
     assert [r["response"] for r in result["responses"]] == ["utter_lokasi_luar_lampung"]
 
 
-def test_ask_actions_over_http(action_server: str) -> None:
+def test_ask_actions_over_http(db: str, action_server: str) -> None:
     tracker = _tracker({}, _parse("mau lapor", "lapor_umum"), loop="laporan_form")
     result = _call(action_server, "action_ask_kategori", tracker)
     (message,) = result["responses"]
@@ -132,7 +146,7 @@ def test_ask_actions_over_http(action_server: str) -> None:
     assert message["kategori_label"] == "sampah"
 
 
-def test_ticket_filed_and_status_over_http(action_server: str) -> None:
+def test_ticket_filed_and_status_over_http(db: str, action_server: str) -> None:
     slots = {
         "kategori": "sampah",
         "deskripsi": "sampah menumpuk di pasar",
@@ -154,7 +168,7 @@ def test_ticket_filed_and_status_over_http(action_server: str) -> None:
     assert result["responses"][1]["nomor"] == number
 
 
-def test_cancel_over_http(action_server: str) -> None:
+def test_cancel_over_http(db: str, action_server: str) -> None:
     tracker = _tracker({"kategori": "sampah"}, _parse("batal", "batal"), loop="laporan_form")
     result = _call(action_server, "action_batal", tracker)
     assert {"event": "active_loop", "name": None} in [
