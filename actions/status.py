@@ -52,11 +52,11 @@ class ActionCekStatus(Action):
                     _utter_ticket(dispatcher, ticket)
                 return []
             for number in asked:
-                ticket = _find_own(session, citizen_id, own, number)
-                if ticket is None:
+                found = _find_own(session, citizen_id, own, number)
+                if found is None:
                     dispatcher.utter_message(response="utter_status_tidak_ditemukan", nomor=number)
                 else:
-                    _utter_ticket(dispatcher, ticket)
+                    _utter_ticket(dispatcher, found)
         return []
 
 
