@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from core.settings import ROOT_DIR
+from nlu.config import fallback_threshold
 
 FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "foto", "konfirmasi")
 # Lampung is on Western Indonesia Time (UTC+7, no daylight saving).
@@ -34,11 +33,7 @@ def reset_form_events() -> list[dict[str, Any]]:
 @lru_cache
 def category_threshold() -> float:
     """Minimum confidence to accept a classified category without asking back."""
-    config = yaml.safe_load((ROOT_DIR / "config.yml").read_text(encoding="utf-8")) or {}
-    for component in config.get("pipeline") or []:
-        if component.get("name") == "FallbackClassifier":
-            return float(component.get("threshold", 0.4))
-    return 0.4
+    return fallback_threshold()
 
 
 def format_time(value: datetime) -> str:

@@ -10,27 +10,21 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz
 
 from bot.messages import Inbound
-from core.settings import ROOT_DIR
+from nlu.config import fallback_threshold as configured_threshold
 
 ParseFn = Callable[[str], dict[str, Any]]
 
 # Longer texts are cut before classification (the full text stays in the message log).
 MAX_TEXT_CHARS = 10_000
-DEFAULT_FALLBACK_THRESHOLD = 0.4
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @lru_cache
 def fallback_threshold() -> float:
-    config = yaml.safe_load((ROOT_DIR / "config.yml").read_text(encoding="utf-8")) or {}
-    for component in config.get("pipeline") or []:
-        if component.get("name") == "FallbackClassifier":
-            return float(component.get("threshold", DEFAULT_FALLBACK_THRESHOLD))
-    return DEFAULT_FALLBACK_THRESHOLD
+    return configured_threshold()
 
 
 def _fixed(intent: str, text: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
