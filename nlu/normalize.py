@@ -1,0 +1,151 @@
+"""Text normaliser: informal WhatsApp Indonesian -> one canonical form.
+
+Training and parsing both go through `Normalizer`, so the classifier never sees
+a spelling at run time that it could not have seen in training. Word lists come
+from the lexicon YAML (nlu/data/lexicon/slang.yml); this module holds only rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from core.settings import ROOT_DIR
+
+DEFAULT_LEXICON_PATH = ROOT_DIR / "nlu" / "data" / "lexicon" / "slang.yml"
+MAX_PHRASE_TOKENS = 3
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+# Apostrophes join words ("jum'at", "assalamu'alaikum") instead of splitting them.
+_APOSTROPHE_RE = re.compile("['\u2019\u2018`\u00b4\uff07]")
+_MARKS_RE = re.compile(r"[?!]+")
+_RUN3_RE = re.compile(r"([^\W\d_])\1{2,}")  # a letter repeated 3+ times
+_FINAL_DOUBLE_RE = re.compile(r"([^\W\d_])\1$")
+_REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")  # "anak2"
+_VOWELS = frozenset("aeiou")
+# Unicode categories dropped as noise: symbols/emoji (So, Sk, Sm, Sc), format
+# characters (ZWJ, variation selectors are Mn/Cf), private use and unassigned
+# code points (new emoji unknown to this Python), enclosing marks (keycaps).
+_DROP_CATEGORIES = frozenset({"So", "Sk", "Sm", "Sc", "Cf", "Co", "Cn", "Cs", "Me"})
+_VARIATION_SELECTORS = frozenset({"\ufe0e", "\ufe0f"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    slang: Mapping[str, str] = field(default_factory=dict)
+    emoji: Mapping[str, str] = field(default_factory=dict)
+    keep_double: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_yaml(cls, path: Path) -> Lexicon:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh) or {}
+        slang = {_key(k): _key(v) for k, v in (raw.get("slang") or {}).items()}
+        too_long = [k for k in slang if len(k.split()) > MAX_PHRASE_TOKENS]
+        if too_long:
+            raise ValueError(f"{path}: slang phrases longer than {MAX_PHRASE_TOKENS}: {too_long}")
+        emoji = {
+            _key(k).replace("\ufe0f", ""): _key(v) for k, v in (raw.get("emoji") or {}).items()
+        }
+        keep_double = frozenset(_key(w) for w in raw.get("keep_double") or [])
+        return cls(slang=slang, emoji=emoji, keep_double=keep_double)
+
+
+def _key(word: object) -> str:
+    # YAML 1.1 turns unquoted no/off/yes/on into booleans: fail loudly instead.
+    if not isinstance(word, str | int) or isinstance(word, bool):
+        raise ValueError(f"lexicon: {word!r} is not a word (quote it in the YAML)")
+    return " ".join(str(word).lower().split())
+
+
+class Normalizer:
+    """Callable: `Normalizer(lexicon)("Jln nya rusakkk parahhh!!")`."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._emoji_re = (
+            re.compile("|".join(re.escape(e) for e in sorted(lexicon.emoji, key=len, reverse=True)))
+            if lexicon.emoji
+            else None
+        )
+        # Tokens that are known words, so squeezing must not shorten them further.
+        self._known = lexicon.keep_double | {k for k in lexicon.slang if " " not in k}
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_LEXICON_PATH) -> Normalizer:
+        return cls(Lexicon.from_yaml(path))
+
+    def __call__(self, text: str) -> str:
+        # Before NFKC, which turns the acute accent into space + combining mark.
+        text = _APOSTROPHE_RE.sub("", text)
+        text = unicodedata.normalize("NFKC", text).lower()
+        text = "".join(ch for ch in text if ch not in _VARIATION_SELECTORS)
+        if self._emoji_re is not None:
+            text = self._emoji_re.sub(lambda m: f" {self.lexicon.emoji[m.group(0)]} ", text)
+        text = _URL_RE.sub(" ", text)
+        text = _MARKS_RE.sub(lambda m: " ? " if "?" in m.group(0) else " ! ", text)
+        text = "".join(_clean_char(ch) for ch in text)
+        tokens: list[str] = []
+        for raw in text.split():
+            tokens.extend(self._expand(self._squeeze(raw)))
+        return " ".join(self._apply_slang(tokens))
+
+    def _squeeze(self, token: str) -> str:
+        """Collapse elongations: "parahhh" -> "parah", "maaaaf" -> "maaf"."""
+        if token in self._known:
+            return token
+        if _RUN3_RE.search(token):
+            doubled = _RUN3_RE.sub(r"\1\1", token)
+            if doubled in self._known:
+                return doubled
+            token = _RUN3_RE.sub(r"\1", token)
+        # A word-final double letter is elongation in Indonesian ("iyaa", "parahh");
+        # vowel-less abbreviations ("mpp", "pdd") are left alone.
+        if (
+            len(token) >= 3
+            and token not in self._known
+            and _FINAL_DOUBLE_RE.search(token)
+            and (token[-1] in _VOWELS or _VOWELS & set(token[:-2]))
+        ):
+            token = token[:-1]
+        return token
+
+    def _expand(self, token: str) -> list[str]:
+        """Reduplication: "anak2" -> ["anak", "anak"]; abbreviations such as
+        "sdn2" (no vowel, not in the slang map) stay as they are."""
+        match = _REDUP_RE.match(token)
+        if match:
+            base = self._squeeze(match.group(1))
+            if base in self.lexicon.slang or _VOWELS & set(base):
+                return [base, base]
+        return [token]
+
+    def _apply_slang(self, tokens: list[str]) -> list[str]:
+        slang = self.lexicon.slang
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
+                phrase = " ".join(tokens[i : i + size])
+                if phrase in slang:
+                    out.extend(slang[phrase].split())
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def _clean_char(ch: str) -> str:
+    if ch in "?!":
+        return ch
+    category = unicodedata.category(ch)
+    if category in _DROP_CATEGORIES or category.startswith(("P", "Z", "C")):
+        return " "
+    return ch
