@@ -83,8 +83,13 @@ class ValidateLaporanForm(FormValidationAction):
         requested = _requested(tracker)
         if requested == "deskripsi":
             return {"deskripsi": text}
-        # The message that opened the form usually describes the problem already.
-        if requested is None and intent == "lapor" and tracker.get_slot("deskripsi") is None:
+        # A classified complaint describes the problem already, whether it opened the
+        # form or answered the category question ("sampahe ora diangkut wis seminggu").
+        if (
+            requested in (None, "kategori")
+            and intent == "lapor"
+            and tracker.get_slot("deskripsi") is None
+        ):
             return {"deskripsi": text}
         return {}
 

@@ -116,6 +116,14 @@ def test_general_complaint_asks_category_then_description(chat: Chat) -> None:
     assert ticket["description"].startswith("lampu jalan di jl. teuku umar")
 
 
+def test_complaint_typed_at_the_category_question_is_the_description(chat: Chat) -> None:
+    chat.say("mau lapor min")
+    reply = chat.say("sampahe ora diangkut wis seminggu neng pasar tugu")
+    assert "lokasi" in reply.lower()  # category and description both taken
+    chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
+    assert "Uraian: sampahe ora diangkut" in chat.say("lewati")
+
+
 def test_pungli_report_is_confidential(chat: Chat) -> None:
     chat.say("ada pungli waktu bikin ktp di kecamatan, dimintai 100rb sama petugas")
     chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
