@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup model migrate lint format actions clean
+.PHONY: run test setup model migrate lint format actions bench clean
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ actions: setup
 
 clean:
 	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache
+
+# Speed and memory, written to docs/benchmarks.md with the machine and date.
+bench: model
+	$(PY) -m bench.run
