@@ -27,7 +27,20 @@ def intent_name(tracker: Tracker) -> str | None:
 
 
 def reset_form_events() -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot")]
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot", "teks_tertunda")]
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            return str(event.get("name"))
+    return None
 
 
 @lru_cache

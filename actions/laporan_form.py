@@ -10,7 +10,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import category_threshold, intent_name
+from actions.common import category_threshold, intent_name, previous_action
 from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category
@@ -78,9 +78,18 @@ class ValidateLaporanForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = (tracker.latest_message.get("text") or "").strip()
         intent = intent_name(tracker)
+        requested = _requested(tracker)
+        pending = tracker.get_slot("teks_tertunda")
+        if (
+            pending
+            and requested is None
+            and text.startswith("/")
+            and previous_action(tracker) == "action_tanya_balik"
+        ):
+            # A category picked from the "did you mean" buttons: the question was the report.
+            return {"deskripsi": pending}
         if not text or text.startswith("/") or intent in NON_TEXT_INTENTS:
             return {}
-        requested = _requested(tracker)
         if requested == "deskripsi":
             return {"deskripsi": text}
         # A classified complaint describes the problem already, whether it opened the

@@ -30,6 +30,7 @@ ACTIONS = {
     "action_buat_tiket",
     "action_cek_status",
     "action_batal",
+    "action_tanya_balik",
 }
 
 

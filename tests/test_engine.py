@@ -30,10 +30,29 @@ KNOWN: dict[str, tuple[str, str | None]] = {
 }
 
 
+UNSURE = "kali di belakang pasar item baunya nyengat banget"
+UNSURE_RANKING = [
+    {"name": "lapor/sampah", "confidence": 0.31},
+    {"name": "lapor/lingkungan", "confidence": 0.27},
+    {"name": "greet", "confidence": 0.2},
+    {"name": "faq/sim", "confidence": 0.1},
+    {"name": "lapor/listrik", "confidence": 0.01},
+]
+
+
 def fixed_parse(text: str) -> dict[str, Any]:
     payload = parse_payload(text)
     if payload is not None:
         return payload
+    if text == UNSURE:
+        return {
+            "text": text,
+            "intent": {"name": "lapor", "confidence": 0.3},  # below the threshold
+            "full_retrieval_intent": "lapor/sampah",
+            "confidence": 0.31,
+            "entities": [],
+            "intent_ranking": UNSURE_RANKING,
+        }
     intent, full = KNOWN.get(text, ("out_of_scope", None))
     return {
         "text": text,
@@ -160,6 +179,33 @@ def test_photo_sent_early_is_kept(engine: DialogueEngine, make_image: Any, tmp_p
     user.send(photo=InboundMedia(str(photo)))  # before the pin
     replies = user.send(location=GeoPoint(-5.3719, 105.2393))
     assert "Foto: 1" in replies[-1]
+
+
+def test_unsure_message_asks_back_and_keeps_the_text(engine: DialogueEngine) -> None:
+    user = User(engine)
+    (reply,) = engine.handle(user.inbound(UNSURE))
+    assert "kurang yakin" in (reply.text or "")
+    # Plausible readings only (no greeting, nothing under 5 %), then a way out.
+    assert [b.title for b in reply.buttons] == [
+        "Sampah",
+        "Lingkungan (pencemaran, pohon tumbang)",
+        "SIM",
+        "Bukan semuanya",
+    ]
+    replies = user.send("2")  # the user's own choice wins over the classifier's top guess
+    assert "lokasi" in replies[-1].lower()
+    user.send(location=GeoPoint(-5.3719, 105.2393))
+    summary = user.send("lewati")[-1]
+    assert "Kategori: Lingkungan" in summary
+    assert f"Uraian: {UNSURE}" in summary
+
+
+def test_pending_text_is_not_reused_by_a_later_report(engine: DialogueEngine) -> None:
+    user = User(engine)
+    user.send(UNSURE)
+    user.send("Bukan semuanya")
+    replies = user.send('/pilih_kategori{"kategori": "sampah"}')
+    assert "ceritakan" in replies[-1].lower()  # asks for a description afresh
 
 
 def test_fill_drops_lines_of_empty_placeholders() -> None:
