@@ -208,6 +208,18 @@ def test_pending_text_is_not_reused_by_a_later_report(engine: DialogueEngine) ->
     assert "ceritakan" in replies[-1].lower()  # asks for a description afresh
 
 
+def test_nik_and_phone_are_masked_in_the_message_log(engine: DialogueEngine) -> None:
+    user = User(engine)
+    user.send("nik saya 1871012345670001, hp 0812-3456-7889")
+    with transaction() as session:
+        logged = [m.payload for m in session.scalars(select(MessageLog))]
+    dumped = str(logged)
+    assert "1871012345670001" not in dumped
+    assert "3456" not in dumped
+    assert "187101**********" in dumped
+    assert "0812******89" in dumped
+
+
 def test_fill_drops_lines_of_empty_placeholders() -> None:
     template = "A: {a}\n{optional}\nB: {b}\n\nC"
     assert fill(template, {"a": 1, "b": 2}) == "A: 1\nB: 2\n\nC"

@@ -300,9 +300,12 @@ def test_entities_point_into_original_text(parser: NluParser) -> None:
     text = "Min 🙏🙏, CEK dong LPG-2026-000321 udh seminggu!!"
     result = parser.parse(text)
     assert result["intent"]["name"] == "cek_status"
-    [entity] = result["entities"]
-    assert text[entity["start"] : entity["end"]] == "LPG-2026-000321"
-    assert entity["value"] == "LPG-2026-000321"
+    by_name = {e["entity"]: e for e in result["entities"]}
+    ticket = by_name["ticket_number"]
+    assert text[ticket["start"] : ticket["end"]] == "LPG-2026-000321"
+    assert ticket["value"] == "LPG-2026-000321"
+    assert by_name["time"]["value"] == "-P1W"
+    assert text[by_name["time"]["start"] : by_name["time"]["end"]].endswith("seminggu")
 
 
 # --- normaliser ----------------------------------------------------------------------

@@ -23,10 +23,13 @@ from bot.dialogue.rules import RuleBook, get_rules
 from bot.dialogue.tracker import TrackerState
 from bot.messages import Inbound, Outbound
 from core.db import transaction
+from nlu.entities import mask_pii
 
 log = logging.getLogger(__name__)
 
 REQUESTED_SLOT = "requested_slot"
+# Entity values that identify a person; masked wherever messages are logged.
+PII_ENTITIES = {"nik", "phone"}
 
 
 def _default_parse(text: str) -> dict[str, Any]:
@@ -203,8 +206,9 @@ def _last_buttons(replies: list[Outbound]) -> list[dict[str, str]]:
 
 
 def _inbound_dict(inbound: Inbound) -> dict[str, Any]:
+    """The inbound message as logged: NIK and phone numbers masked."""
     return {
-        "text": inbound.text,
+        "text": None if inbound.text is None else mask_pii(inbound.text),
         "location": None if inbound.location is None else inbound.location.__dict__,
         "photo": None if inbound.photo is None else inbound.photo.__dict__,
         "button_payload": inbound.button_payload,
@@ -213,8 +217,12 @@ def _inbound_dict(inbound: Inbound) -> dict[str, Any]:
 
 
 def _parse_summary(parse_data: dict[str, Any]) -> dict[str, Any]:
+    entities = [
+        {**e, "value": mask_pii(str(e.get("value")))} if e.get("entity") in PII_ENTITIES else e
+        for e in parse_data.get("entities") or []
+    ]
     return {
         "intent": parse_data.get("intent"),
         "full_retrieval_intent": parse_data.get("full_retrieval_intent"),
-        "entities": parse_data.get("entities"),
+        "entities": entities,
     }
