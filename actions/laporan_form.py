@@ -46,6 +46,15 @@ class ValidateLaporanForm(FormValidationAction):
     def name(self) -> str:
         return "validate_laporan_form"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        # Safety net: a report that mentions an emergency (fire, accident, crime, ...)
+        # may be one happening now, whatever the classifier thinks; point to 112 first.
+        if next(tracker.get_latest_entity_values("darurat"), None):
+            dispatcher.utter_message(response="utter_darurat_pengingat")
+        return await super().run(dispatcher, tracker, domain)
+
     # --- extraction -------------------------------------------------------
     async def extract_kategori(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -448,6 +448,7 @@ class TimeExtractor:
 # --- street -----------------------------------------------------------------------------
 
 STREET = "street"
+DANGER = "darurat"
 _NAME_WORD = re.compile(r"[ \t]*(?P<word>[^\W\d_][\w'’]*(?:-[^\W_][\w'’]*)*)(?P<dot>\.)?")
 
 
@@ -533,6 +534,29 @@ class StreetExtractor:
 
 # --- combined ---------------------------------------------------------------------------
 
+
+class KeywordExtractor:
+    """Whole-word phrases mapped to a canonical value, e.g. emergency words -> kind.
+
+    Keyword entities are signals, not spans to claim: they may overlap anything.
+    """
+
+    def __init__(self, entity: str, groups: dict[str, Sequence[str]]) -> None:
+        self.entity = entity
+        self._value = {p.casefold(): value for value, phrases in groups.items() for p in phrases}
+        pattern = _phrases(self._value)
+        self._pattern = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+
+    def extract(self, text: str) -> list[Entity]:
+        found = []
+        for match in self._pattern.finditer(text):
+            key = " ".join(match.group().casefold().replace(".", " ").split())
+            value = self._value.get(key) or self._value.get(match.group().casefold())
+            if value is not None:
+                found.append(_entity(self.entity, value, match.start(), match.end()))
+        return found
+
+
 # Overlap priority, highest first. `region` and `street` may overlap each other.
 _PRIORITY = (NIK, PHONE, TIME, TICKET_NUMBER, REGION, STREET)
 _MAY_OVERLAP = frozenset({frozenset({REGION, STREET})})
@@ -549,7 +573,9 @@ class EntityExtractor:
         phone: PhoneExtractor | None = None,
         street: StreetExtractor | None = None,
         time: TimeExtractor | None = None,
+        danger: KeywordExtractor | None = None,
     ) -> None:
+        self.danger = danger
         self.tickets = tickets
         self.regions = regions
         self.nik = nik
@@ -566,7 +592,7 @@ class EntityExtractor:
             return value if isinstance(value, dict) else None
 
         region, nik, phone = section(REGION), section(NIK), section(PHONE)
-        street, time = section(STREET), section(TIME)
+        street, time, danger = section(STREET), section(TIME), section(DANGER)
         return cls(
             TicketNumberExtractor(TicketLexicon.from_dict(section(TICKET_NUMBER) or {})),
             regions=RegionExtractor.from_dict(region) if region is not None else None,
@@ -574,6 +600,7 @@ class EntityExtractor:
             phone=PhoneExtractor.from_dict(phone) if phone is not None else None,
             street=StreetExtractor.from_dict(street) if street is not None else None,
             time=TimeExtractor.from_dict(time) if time is not None else None,
+            danger=KeywordExtractor(DANGER, danger["kinds"]) if danger is not None else None,
         )
 
     def extract(self, text: str) -> list[Entity]:
@@ -599,6 +626,8 @@ class EntityExtractor:
             )
             if not clash:
                 kept.append(ent)
+        if self.danger:
+            kept += self.danger.extract(text)
         return sorted(kept, key=lambda e: (e["start"], e["end"]))
 
     def mask_pii(self, text: str) -> str:

@@ -216,6 +216,12 @@ def test_help_and_emergency_inside_the_form_keep_the_report(chat: Chat) -> None:
     assert "foto" in reply.lower()
 
 
+def test_complaint_mentioning_an_emergency_points_to_112_and_goes_on(chat: Chat) -> None:
+    reply = chat.say("tolong ada yg kecelakaan motor di jln soekarno hatta, jalannya licin")
+    assert "112" in reply
+    assert "lokasi" in reply.lower() or "kategori" in reply.lower()  # the report goes on
+
+
 def test_button_pressed_twice_does_not_file_twice(chat: Chat) -> None:
     chat.say(COMPLAINT)
     chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
