@@ -148,6 +148,9 @@ def row(name: str, samples: list[float] | str) -> str:
 def main() -> int:
     from PIL import Image
 
+    from bench.nlu_bench import nlu_benchmark_markdown
+
+    nlu_section = nlu_benchmark_markdown()
     load_seconds, parse_samples = bench_parse()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -183,8 +186,12 @@ confirmation) followed by a status check: {CONVERSATIONS} conversations per back
 
 | what | value |
 | --- | --- |
-| NLU model load (first parse) | {load_seconds:.2f} s |
-| peak resident memory of this process | {rss_mb():.0f} MB |
+| NLU first parse here (imports spaCy, loads the model) | {load_seconds:.2f} s |
+| peak resident memory of the benchmark process (NLU, engine, both databases) | {rss_mb():.0f} MB |
+
+## NLU alone, in fresh processes (bench/nlu_bench.py)
+
+{nlu_section}
 
 For comparison, ANCHORS.md measured Rasa 3.6 NLU (DIET) at ~820 MB RSS, ~21 s start-up
 and ~14 ms per parse on a machine of this size.

@@ -1,4 +1,5 @@
-"""CLI: python -m nlu train [--if-needed] [--out DIR] | parse "teks" | evaluate [--data F]."""
+"""CLI: python -m nlu train [--if-needed] [--out DIR] | parse "teks" | evaluate [--data F]
+| test --data FILE.yml [--out report.json] [--model DIR]."""
 
 from __future__ import annotations
 
@@ -61,6 +62,33 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_test(args: argparse.Namespace) -> int:
+    """`rasa test nlu` for any Rasa 3 NLU file: summary + full JSON report."""
+    from nlu.evaluate import intent_report, read_rasa_nlu, summary
+    from nlu.parser import NluParser
+
+    examples = read_rasa_nlu(args.data)
+    if not examples:
+        print(f"error: no intent examples in {args.data}", file=sys.stderr)
+        return 1
+    model_dir = _model_dir(args.model)
+    report = {"data": str(args.data), "model": str(model_dir)} | intent_report(
+        NluParser.load(model_dir), examples
+    )
+    if args.out is None:
+        # stdout stays machine-readable JSON; the summary goes to stderr.
+        print(summary(report), file=sys.stderr)
+        _print(report)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(summary(report))
+        print(f"report written to {args.out}")
+    return 0
+
+
 def build_arg_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nlu", description="Laporin NLU")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +109,14 @@ def build_arg_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
     evaluate.add_argument("--model", type=Path, default=None)
     evaluate.set_defaults(func=_cmd_evaluate)
+
+    test = sub.add_parser(
+        "test", help="like `rasa test nlu`: P/R/F1, confusions and errors for a Rasa NLU file"
+    )
+    test.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA, help="Rasa NLU .yml or dir")
+    test.add_argument("--out", type=Path, default=None, help="JSON report (default: stdout)")
+    test.add_argument("--model", type=Path, default=None)
+    test.set_defaults(func=_cmd_test)
     return parser
 
 

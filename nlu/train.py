@@ -26,7 +26,13 @@ from nlu.config import (
     load_config,
 )
 from nlu.entities import DEFAULT_ENTITY_LEXICON_PATH
-from nlu.model_store import is_up_to_date, lexicon_snapshot_name, read_meta, save_model
+from nlu.model_store import (
+    exact_key,
+    is_up_to_date,
+    lexicon_snapshot_name,
+    read_meta,
+    save_model,
+)
 from nlu.normalize import DEFAULT_LEXICON_PATH, Normalizer
 from nlu.tokenizer import TOKENIZER, register_tokenizer
 from nlu.training_data import DEFAULT_DATA_DIR, data_files, find_conflicts, load_examples
@@ -164,6 +170,14 @@ def fit(nlp: Any, texts: list[str], labels: list[str], params: TextCatParams) ->
         log.debug("epoch %d loss %.4f", epoch + 1, losses.get("textcat", 0.0))
 
 
+def exact_matches(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Training sentence -> label, leaving out keys that carry more than one label."""
+    labels: dict[str, set[str]] = {}
+    for text, label in pairs:
+        labels.setdefault(exact_key(text), set()).add(label)
+    return {key: next(iter(found)) for key, found in labels.items() if len(found) == 1}
+
+
 def train(
     config_path: Path = DEFAULT_CONFIG_PATH,
     data_dir: Path = DEFAULT_DATA_DIR,
@@ -197,7 +211,8 @@ def train(
         raise ValueError("training examples with conflicting labels:\n" + "\n".join(conflicts))
     # Slang folding makes some examples identical ("gak", "nggak", "ora" -> "tidak");
     # keep one, or the duplicates silently outweigh everything else.
-    pairs = list(dict.fromkeys((norm(ex.text), ex.intent) for ex in examples))
+    # Examples that normalise to nothing (only emoji) would crash the featuriser.
+    pairs = list(dict.fromkeys((norm(ex.text), ex.intent) for ex in examples if norm(ex.text)))
     texts = [text for text, _ in pairs]
     labels = [label for _, label in pairs]
     label_set = sorted(set(labels))
@@ -221,7 +236,7 @@ def train(
         "lexicons": {c: lexicon_snapshot_name(c) for c in lexicons},
     }
     vocab = sorted({token for text in texts for token in text.split()})
-    save_model(out, nlp, meta, lexicons, vocab)
+    save_model(out, nlp, meta, lexicons, vocab, exact=exact_matches(pairs))
     log.info("trained NLU model on %d examples in %.1fs -> %s", len(examples), seconds, out)
     return TrainResult(
         out_dir=out,

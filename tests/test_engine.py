@@ -18,12 +18,15 @@ from bot.dialogue.responses import fill
 from bot.dialogue.rules import load_rules
 from bot.messages import GeoPoint, Inbound
 from core.db import transaction
+from nlu.entities import extract_entities
 from nlu.parser import parse_payload
 from tickets.models import Ticket
 
 COMPLAINT = "jalan berlubang besar depan sdn 2 rajabasa"
+ACCIDENTS = "sering kecelakaan di jalan berlubang depan sdn 2 rajabasa"
 KNOWN: dict[str, tuple[str, str | None]] = {
     COMPLAINT: ("lapor", "lapor/jalan_rusak"),
+    ACCIDENTS: ("lapor", "lapor/jalan_rusak"),
     "lewati": ("lewati", None),
     "ya": ("affirm", None),
     "status": ("cek_status", None),
@@ -59,7 +62,7 @@ def fixed_parse(text: str) -> dict[str, Any]:
         "intent": {"name": intent, "confidence": 0.95},
         "full_retrieval_intent": full,
         "confidence": 0.95,
-        "entities": [],
+        "entities": extract_entities(text),
         "intent_ranking": [{"name": full or intent, "confidence": 0.95}],
     }
 
@@ -218,6 +221,14 @@ def test_nik_and_phone_are_masked_in_the_message_log(engine: DialogueEngine) -> 
     assert "3456" not in dumped
     assert "187101**********" in dumped
     assert "0812******89" in dumped
+
+
+def test_complaint_mentioning_an_emergency_points_to_112_and_goes_on(
+    engine: DialogueEngine,
+) -> None:
+    replies = User(engine).send(ACCIDENTS)
+    assert "112" in replies[0]
+    assert "lokasi" in replies[-1].lower()  # the report goes on
 
 
 def test_fill_drops_lines_of_empty_placeholders() -> None:

@@ -420,7 +420,7 @@ def test_conflicting_labels_are_rejected(tmp_path: Path) -> None:
 def test_config() -> None:
     config = load_config(DEFAULT_CONFIG_PATH)
     assert config.language == "id"
-    assert config.fallback_threshold == pytest.approx(0.45)
+    assert config.fallback_threshold == pytest.approx(0.35)
     names = [c["name"] for c in config.training_view()["pipeline"]]
     assert "FallbackClassifier" not in names and "SpacyTextCat" in names
     with pytest.raises(ValueError, match="unknown component"):
