@@ -57,16 +57,16 @@ def variant_config(base: Path, overrides: dict[str, Any], out: Path) -> Path:
 
 def run_variant(name: str, overrides: dict[str, Any], workdir: Path) -> dict[str, Any]:
     from nlu.config import DEFAULT_CONFIG_PATH
-    from nlu.evaluate import intent_report, read_rasa_nlu
+    from nlu.evaluate import intent_report
     from nlu.parser import NluParser
     from nlu.train import train
-    from nlu.training_data import DEFAULT_TEST_DATA
+    from nlu.training_data import DEFAULT_TEST_DATA, read_examples
 
     slug = "".join(c if c.isalnum() else "_" for c in name)[:40]
     config = variant_config(DEFAULT_CONFIG_PATH, overrides, workdir / f"{slug}.yml")
     result = train(config_path=config, out_dir=workdir / slug)
     parser = NluParser.load(result.out_dir)
-    examples = read_rasa_nlu(DEFAULT_TEST_DATA)
+    examples = read_examples(DEFAULT_TEST_DATA)
     report = intent_report(parser, examples)
     samples = []
     for _ in range(LATENCY_ROUNDS):

@@ -28,14 +28,8 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-MESSAGES = [
-    "jln depan rumah rusak parah bgt min, lubangnya gede",
-    "gmn cara bikin ktp?",
-    "sampahe ora diangkut wis seminggu",
-    "lampu jalan di gang mawar mati udah 3 hari",
-    "cek LPG-2026-000001",
-    "halo min",
-]
+from bench.nlu_bench import MESSAGES, nlu_benchmark_markdown  # noqa: E402
+
 PARSE_ROUNDS = 200
 CONVERSATIONS = 30
 POSTGRES_ADMIN = os.environ.get(
@@ -147,8 +141,6 @@ def row(name: str, samples: list[float] | str) -> str:
 
 def main() -> int:
     from PIL import Image
-
-    from bench.nlu_bench import nlu_benchmark_markdown
 
     nlu_section = nlu_benchmark_markdown()
     load_seconds, parse_samples = bench_parse()

@@ -64,10 +64,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_test(args: argparse.Namespace) -> int:
     """`rasa test nlu` for any Rasa 3 NLU file: summary + full JSON report."""
-    from nlu.evaluate import intent_report, read_rasa_nlu, summary
+    from nlu.evaluate import intent_report, summary
     from nlu.parser import NluParser
+    from nlu.training_data import read_examples
 
-    examples = read_rasa_nlu(args.data)
+    examples = read_examples(args.data)
     if not examples:
         print(f"error: no intent examples in {args.data}", file=sys.stderr)
         return 1

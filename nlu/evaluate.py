@@ -18,23 +18,15 @@ recall 0, and both still count in the macro average.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 from nlu.training_data import Example
 
 MAX_ERRORS_REPORTED = 50
 DIGITS = 4
-
-# Rasa entity annotations -> their surface text:
-# "[Rajabasa](location)", "[x](entity:value)", '[x]{"entity": "city", "role": "to"}'.
-_ANNOTATION_RE = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 class Parser(Protocol):
@@ -62,53 +54,6 @@ def predict(parser: Parser, examples: Sequence[Example]) -> list[Prediction]:
             Prediction(ex.text, ex.intent, predicted_label(result), float(confidence))
         )
     return predictions
-
-
-# --- reading any Rasa 3 NLU file ------------------------------------------------
-
-
-def strip_annotations(text: str) -> str:
-    return _ANNOTATION_RE.sub(r"\1", text)
-
-
-def _example_lines(block: Any) -> Iterable[str]:
-    """`examples: |` block ("- text" lines) or a list of strings / {text: ...}."""
-    if isinstance(block, str):
-        for line in block.splitlines():
-            line = line.strip()
-            if line.startswith("-"):
-                yield line[1:].strip()
-    elif isinstance(block, list):
-        for item in block:
-            if isinstance(item, dict):
-                item = item.get("text", "")
-            if isinstance(item, str):
-                yield item.strip().removeprefix("- ").strip()
-
-
-def read_rasa_nlu(path: Path) -> list[Example]:
-    """Intent examples of a Rasa 3 NLU YAML file (or of every *.yml in a directory).
-
-    Entity annotations are reduced to plain text; synonym, regex and lookup
-    sections, metadata and non-NLU keys (stories, rules, responses) are ignored.
-    """
-    path = Path(path)
-    if path.is_dir():
-        return [ex for p in sorted(path.glob("*.yml")) for ex in read_rasa_nlu(p)]
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping with an `nlu:` list")
-    examples: list[Example] = []
-    for item in raw.get("nlu") or []:
-        if not isinstance(item, dict) or "intent" not in item:
-            continue
-        intent = str(item["intent"]).strip()
-        for line in _example_lines(item.get("examples")):
-            text = strip_annotations(line).strip()
-            if text:
-                examples.append(Example(text=text, intent=intent, source=path.name))
-    return examples
 
 
 # --- metrics -------------------------------------------------------------------

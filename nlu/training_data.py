@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,34 @@ def data_files(data_dir: Path = DEFAULT_DATA_DIR) -> list[Path]:
     return sorted(p for p in data_dir.glob("*.yml") if p.is_file())
 
 
+def strip_annotations(text: str) -> str:
+    return _ANNOTATION_RE.sub(r"\1", text)
+
+
+def _example_lines(block: Any) -> Iterable[str]:
+    """`examples: |` block ("- text" lines) or a list of strings / {text: ...}."""
+    if isinstance(block, str):
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("-"):
+                yield line[1:].strip()
+    elif isinstance(block, list):
+        for item in block:
+            if isinstance(item, dict):
+                item = item.get("text", "")
+            if isinstance(item, str):
+                yield item.strip().removeprefix("- ").strip()
+
+
 def read_examples(path: Path) -> list[Example]:
+    """Intent examples of any Rasa 3 NLU YAML file (or of every *.yml in a directory).
+
+    Entity annotations are reduced to plain text; synonym, regex and lookup
+    sections, metadata and non-NLU keys (stories, rules, responses) are ignored.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return [ex for p in sorted(path.glob("*.yml")) for ex in read_examples(p)]
     with open(path, encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or {}
     if not isinstance(raw, dict):
@@ -42,14 +70,8 @@ def read_examples(path: Path) -> list[Example]:
         if not isinstance(item, dict) or "intent" not in item:
             continue  # synonyms, regexes, lookups: not used by this pipeline yet
         intent = str(item["intent"]).strip()
-        block = item.get("examples") or ""
-        if not isinstance(block, str):
-            raise ValueError(f"{path}: examples of {intent!r} must be a `|` block")
-        for line in block.splitlines():
-            line = line.strip()
-            if not line.startswith("-"):
-                continue
-            text = _ANNOTATION_RE.sub(r"\1", line[1:].strip())
+        for line in _example_lines(item.get("examples")):
+            text = strip_annotations(line).strip()
             if text:
                 examples.append(Example(text=text, intent=intent, source=path.name))
     return examples

@@ -10,7 +10,8 @@ import pytest
 
 from nlu import parser as parser_module
 from nlu.__main__ import main as cli_main
-from nlu.evaluate import evaluate, intent_report, read_rasa_nlu, strip_annotations
+from nlu.evaluate import evaluate, intent_report
+from nlu.training_data import read_examples, strip_annotations
 
 RASA_FILE = """\
 version: "3.1"
@@ -73,7 +74,7 @@ def rasa_file(tmp_path: Path) -> Path:
 
 
 def test_reads_rasa_file(rasa_file: Path) -> None:
-    examples = read_rasa_nlu(rasa_file)
+    examples = read_examples(rasa_file)
     assert [(ex.text, ex.intent) for ex in examples] == [
         ("halo", "greet"),
         ("hai Rajabasa min", "greet"),
@@ -81,13 +82,13 @@ def test_reads_rasa_file(rasa_file: Path) -> None:
         ("syarat ktp", "faq/ktp_baru"),
         ("xyz", "label_unknown_to_model"),
     ]
-    assert read_rasa_nlu(rasa_file.parent) == examples  # a directory of files works too
+    assert read_examples(rasa_file.parent) == examples  # a directory of files works too
     assert strip_annotations("[LPG-2026-000001](ticket_number:x) ok") == "LPG-2026-000001 ok"
 
 
 def test_metrics_arithmetic(rasa_file: Path) -> None:
     # gold:  greet greet ktp ktp unknown ; predicted: greet greet ktp greet ktp
-    report = intent_report(FakeParser(), read_rasa_nlu(rasa_file))
+    report = intent_report(FakeParser(), read_examples(rasa_file))
     r = report["intent_report"]
     assert report["examples"] == 5
     assert report["accuracy"] == 0.6 == r["accuracy"]
@@ -142,7 +143,7 @@ def test_metrics_arithmetic(rasa_file: Path) -> None:
 
 
 def test_compact_evaluate_agrees(rasa_file: Path) -> None:
-    report = evaluate(FakeParser(), read_rasa_nlu(rasa_file))
+    report = evaluate(FakeParser(), read_examples(rasa_file))
     assert report["accuracy"] == 0.6
     assert report["per_intent"]["greet"] == {
         "precision": 0.6667,
