@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-
-from nlu.config import fallback_threshold
 
 FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "foto", "konfirmasi")
 # Lampung is on Western Indonesia Time (UTC+7, no daylight saving).
@@ -41,12 +38,6 @@ def previous_action(tracker: Tracker) -> str | None:
         elif seen_user and event.get("event") == "action":
             return str(event.get("name"))
     return None
-
-
-@lru_cache
-def category_threshold() -> float:
-    """Minimum confidence to accept a classified category without asking back."""
-    return fallback_threshold()
 
 
 def format_time(value: datetime) -> str:

@@ -10,11 +10,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import category_threshold, intent_name, previous_action
+from actions.common import intent_name, previous_action
 from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category
 from knowledge.geo.region import coordinates_valid, locate
+from nlu.config import fallback_threshold
 from tickets.media import MediaError, store_photo
 
 MIN_DESCRIPTION_CHARS = 10
@@ -72,7 +73,8 @@ class ValidateLaporanForm(FormValidationAction):
         if (
             intent == "lapor"
             and full
-            and float(message.get("confidence") or 0) >= (category_threshold())
+            # The same tuned threshold applies to the category's own confidence.
+            and float(message.get("confidence") or 0) >= fallback_threshold()
         ):
             return {"kategori": full.split("/", 1)[1]}
         text = message.get("text") or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,7 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> NluConfig:
     return parse_config(raw, base_dir=path.resolve().parent)
 
 
+@lru_cache
 def fallback_threshold(path: Path = DEFAULT_CONFIG_PATH) -> float:
-    """Convenience for the dialogue engine."""
+    """The dialogue engine's threshold, read once per process (it is runtime-only)."""
     return load_config(path).fallback_threshold

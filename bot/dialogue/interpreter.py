@@ -7,24 +7,18 @@ become their payload; everything else goes through `nlu.parse`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from bot.messages import Inbound
-from nlu.config import fallback_threshold as configured_threshold
+from nlu.config import fallback_threshold
 
 ParseFn = Callable[[str], dict[str, Any]]
 
 # Longer texts are cut before classification (the full text stays in the message log).
 MAX_TEXT_CHARS = 10_000
 FALLBACK_INTENT = "nlu_fallback"
-
-
-@lru_cache
-def fallback_threshold() -> float:
-    return configured_threshold()
 
 
 def _fixed(intent: str, text: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
