@@ -12,8 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.dialogue import store
 from bot.dialogue.action_runner import has_action, run_action
 from bot.dialogue.domain import Domain, get_domain
@@ -67,21 +65,12 @@ class DialogueEngine:
 
     # --- public -----------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Outbound]:
-        """Process one inbound message; a redelivered update id returns []."""
-        try:
-            return self._handle_once(inbound)
-        except IntegrityError:
-            # A concurrent first message of the same user created the conversation
-            # between our read and insert on a backend without row locks: retry once.
-            log.info("retrying update %s after a concurrent insert", inbound.update_id)
-            return self._handle_once(inbound)
+        """Process one inbound message; a redelivered update id returns [].
 
-    def render(self, response: str, **variables: Any) -> Outbound:
-        """A domain response outside any conversation (e.g. a channel's usage hint)."""
-        return render_response(self.domain, response, variables)
-
-    # --- one message --------------------------------------------------------
-    def _handle_once(self, inbound: Inbound) -> list[Outbound]:
+        Races between workers (two first messages of a new user, a redelivery
+        while the original is still running) are settled in `store` by row
+        locks and savepoints, so nothing here retries.
+        """
         with transaction(self.database_url) as session:
             conversation = store.lock_conversation(
                 session=session, channel=inbound.channel, user_key=inbound.user_key
@@ -123,6 +112,10 @@ class DialogueEngine:
                     payload=reply.to_dict(),
                 )
             return turn.replies
+
+    def render(self, response: str, **variables: Any) -> Outbound:
+        """A domain response outside any conversation (e.g. a channel's usage hint)."""
+        return render_response(self.domain, response, variables)
 
     def _respond(self, turn: _Turn) -> None:
         tracker = turn.tracker
