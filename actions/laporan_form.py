@@ -14,7 +14,7 @@ from actions.common import intent_name, previous_action
 from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category
-from knowledge.geo.region import coordinates_valid, locate
+from knowledge.geo.region import REASON_OTHER_PROVINCE, REASON_SEA, coordinates_valid, locate
 from nlu.config import fallback_threshold
 from tickets.media import MediaError, store_photo
 
@@ -41,6 +41,13 @@ def _match_category_label(text: str) -> str | None:
     if best and best[1] >= 85:
         return str(best[2])
     return None
+
+
+# Why a pin was refused -> what the citizen is told.
+OUTSIDE_RESPONSES = {
+    REASON_SEA: "utter_lokasi_di_laut",
+    REASON_OTHER_PROVINCE: "utter_lokasi_provinsi_lain",
+}
 
 
 class ValidateLaporanForm(FormValidationAction):
@@ -117,6 +124,14 @@ class ValidateLaporanForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if intent_name(tracker) != "kirim_lokasi":
+            # "Lapor masalah di sini" right after sharing a pin: use that pin.
+            shared = tracker.get_slot("lokasi_mpp")
+            if (
+                isinstance(shared, dict)
+                and tracker.get_slot("lokasi") is None
+                and previous_action(tracker) == "action_lokasi_diterima"
+            ):
+                return {"lokasi": shared, "lokasi_mpp": None}
             return {}
         lat = next(tracker.get_latest_entity_values("latitude"), None)
         lon = next(tracker.get_latest_entity_values("longitude"), None)
@@ -183,13 +198,18 @@ class ValidateLaporanForm(FormValidationAction):
             return {"lokasi": None}
         match = locate(lat, lon)
         if not match.in_lampung:
-            dispatcher.utter_message(response="utter_lokasi_luar_lampung")
+            dispatcher.utter_message(
+                response=OUTSIDE_RESPONSES.get(match.reason or "", "utter_lokasi_luar_lampung"),
+                provinsi=match.province or "",
+            )
             return {"lokasi": None}
         return {
             "lokasi": {
                 "latitude": lat,
                 "longitude": lon,
                 "region_code": match.region_code,
+                "region_name": match.region_name,
+                "district": match.district,
                 "place": match.nearest_place,
             }
         }
@@ -278,15 +298,15 @@ class ActionAskKonfirmasi(Action):
     ) -> list[dict[str, Any]]:
         category = get_category(tracker.get_slot("kategori") or "")
         lokasi = tracker.get_slot("lokasi") or {}
-        place = f" (dekat {lokasi['place']})" if lokasi.get("place") else ""
         confidential = bool(category and category.confidential)
         dispatcher.utter_message(
             response="utter_ask_konfirmasi",
             kategori_label=category.label if category else "-",
             deskripsi=tracker.get_slot("deskripsi") or "-",
-            lokasi_teks=f"{lokasi.get('latitude'):.5f}, {lokasi.get('longitude'):.5f}{place}"
-            if lokasi
-            else "-",
+            koordinat=f"{lokasi['latitude']:.5f}, {lokasi['longitude']:.5f}" if lokasi else "-",
+            desa=lokasi.get("place") or "",
+            kecamatan=lokasi.get("district") or "",
+            kabupaten=lokasi.get("region_name") or "",
             jumlah_foto=len(tracker.get_slot("foto") or []),
             catatan_rahasia=_render_note(domain, "utter_catatan_rahasia") if confidential else "",
         )

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.types import TypeDecorator
 
 import bot.dialogue.models  # noqa: F401  (registers the tables on Base.metadata)
+import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401
 from core.db import Base
 from core.settings import get_settings

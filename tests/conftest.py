@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 import bot.dialogue.models  # noqa: F401  (complete Base.metadata)
+import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401
 from core import db as core_db
 from core import settings as core_settings
@@ -129,12 +130,17 @@ def _clear_caches() -> None:
     core_db.get_engine.cache_clear()
 
 
+# Reference rows written by core.migrate.upgrade (sync_reference_data), kept between tests.
+REFERENCE_TABLES = {"region"}
+
+
 def _wipe(url: str) -> None:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(delete(table))
+                if table.name not in REFERENCE_TABLES:
+                    conn.execute(delete(table))
     finally:
         engine.dispose()
 

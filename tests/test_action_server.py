@@ -132,7 +132,8 @@ def test_location_outside_lampung_is_rejected_over_http(db: str, action_server: 
     result = _call(action_server, "validate_laporan_form", tracker)
     slots = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
     assert slots["lokasi"] is None
-    assert [r["response"] for r in result["responses"]] == ["utter_lokasi_luar_lampung"]
+    assert [r["response"] for r in result["responses"]] == ["utter_lokasi_provinsi_lain"]
+    assert result["responses"][0]["provinsi"] == "Daerah Khusus Ibukota Jakarta"
 
 
 def test_ask_actions_over_http(db: str, action_server: str) -> None:

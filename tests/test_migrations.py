@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from core.db import Base
@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "conversation",
     "processed_update",
     "message_log",
+    "unanswered_question",
 }
 
 
@@ -99,3 +100,14 @@ def test_alembic_cli(blank_db_url: str, tmp_path: Path) -> None:
         timeout=120,
     )
     assert _tables(blank_db_url) == EXPECTED_TABLES
+
+
+def test_upgrade_writes_the_fifteen_regions(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT code, kind FROM region")).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 15
+    assert ("bandar_lampung", "kota") in rows and ("mesuji", "kabupaten") in rows

@@ -28,27 +28,52 @@ class _Vars(dict[str, Any]):
         return ""
 
 
+OPTIONAL_LINE = "?"
+
+
+def _placeholders(line: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(line) if name]
+    except ValueError:
+        return []
+
+
 def fill(template: str, variables: Mapping[str, Any]) -> str:
     """Fill `{name}` placeholders; unknown names become empty, stray braces stay.
 
     A line that held only placeholders which all came out empty is dropped, so
-    optional parts of a response ("{catatan_rahasia}") leave no blank line.
+    optional parts of a response ("{catatan_rahasia}") leave no blank line. A line
+    starting with "?" is dropped when any of its placeholders is empty, so a label
+    goes with its value ("?Biaya: {biaya}").
     """
     values = _Vars({k: "" if v is None else v for k, v in variables.items()})
     lines = []
     for line in template.split("\n"):
+        if line.startswith(OPTIONAL_LINE):
+            line = line[len(OPTIONAL_LINE) :]
+            if any(not str(values[name]).strip() for name in _placeholders(line)):
+                continue
         try:
             filled = string.Formatter().vformat(line, (), values)
         except (ValueError, IndexError):
             filled = line
         if filled.strip() or not line.strip():
-            lines.append(filled)
+            lines.append("\n".join(part.rstrip() for part in filled.split("\n")))
     return "\n".join(lines)
 
 
-def _buttons(raw: list[dict[str, Any]] | None, variables: Mapping[str, Any]) -> list[Button]:
+def _buttons(
+    raw: list[dict[str, Any]] | None, variables: Mapping[str, Any], *, template: bool
+) -> list[Button]:
+    """Buttons with filled titles. Payloads are filled only in domain templates, which
+    write JSON braces doubled ('/faq_detail{{"topik": "{topik}"}}'); actions' payloads
+    are final."""
     return [
-        Button(title=fill(str(b["title"]), variables), payload=str(b["payload"])) for b in raw or []
+        Button(
+            title=fill(str(b["title"]), variables),
+            payload=fill(str(b["payload"]), variables) if template else str(b["payload"]),
+        )
+        for b in raw or []
     ]
 
 
@@ -71,7 +96,7 @@ def render_response(
     chosen = random.Random(f"{seed}:{name}").choice(variations)
     out = Outbound(
         text=fill(chosen["text"], variables).strip() if chosen.get("text") else None,
-        buttons=_buttons(chosen.get("buttons"), variables),
+        buttons=_buttons(chosen.get("buttons"), variables, template=True),
         image_path=chosen.get("image"),
     )
     _apply_custom(out, chosen.get("custom"))
@@ -89,6 +114,6 @@ def render_message(
     else:
         out = Outbound(text=message.get("text"), image_path=message.get("image"))
     if message.get("buttons"):
-        out.buttons = _buttons(message["buttons"], variables)
+        out.buttons = _buttons(message["buttons"], variables, template=False)
     _apply_custom(out, message.get("custom"))
     return out

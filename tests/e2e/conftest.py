@@ -8,6 +8,7 @@ import pytest
 
 import nlu
 from bot.dialogue.engine import DialogueEngine
+from e2e.chat import Chat
 from nlu.train import train
 
 
@@ -21,3 +22,8 @@ def nlu_model_dir() -> Path:
 def engine(db: str, nlu_model_dir: Path) -> DialogueEngine:
     nlu.get_parser(nlu_model_dir)
     return DialogueEngine()
+
+
+@pytest.fixture
+def chat(engine: DialogueEngine) -> Chat:
+    return Chat(engine)

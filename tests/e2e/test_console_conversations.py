@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.console import format_outbound, run_console, to_inbound
+from bot.channels.console import run_console
 from bot.dialogue.engine import DialogueEngine
-from bot.messages import Outbound
 from core.db import transaction
 from core.settings import ROOT_DIR
+from e2e.chat import Chat
 from tickets.serialize import ticket_to_dict
 from tickets.service import get_ticket_by_number, list_tickets
 
@@ -24,24 +24,6 @@ NUMBER = re.compile(r"LPG-\d{4}-\d{6}")
 RAJABASA = ("-5.3719", "105.2393")
 JAKARTA = ("-6.2088", "106.8456")
 COMPLAINT = "jalan di depan sdn 2 rajabasa berlubang besar, sudah banyak motor jatuh"
-
-
-class Chat:
-    """One citizen typing into the console, one line at a time."""
-
-    def __init__(self, engine: DialogueEngine, user: str = "budi") -> None:
-        self.engine = engine
-        self.user = user
-
-    def say(self, line: str) -> str:
-        inbound = to_inbound(line, user_key=self.user, engine=self.engine)
-        replies = [inbound] if isinstance(inbound, Outbound) else self.engine.handle(inbound)
-        return "\n".join(format_outbound(r, self.engine) for r in replies)
-
-
-@pytest.fixture
-def chat(engine: DialogueEngine) -> Chat:
-    return Chat(engine)
 
 
 def _tickets() -> list[dict]:
@@ -78,6 +60,7 @@ def test_happy_path_with_location_and_photo(chat: Chat, make_image, tmp_path: Pa
     assert data["latitude"] == pytest.approx(float(RAJABASA[0]))
     assert data["longitude"] == pytest.approx(float(RAJABASA[1]))
     assert data["description"] == COMPLAINT
+    assert data["region"] == "bandar_lampung"  # from the pin
     assert data["photos"]["count"] == 1
     assert [e["kind"] for e in data["events"]] == ["created"]
     assert data["confidential"] is False
@@ -158,7 +141,7 @@ def test_saying_no_at_the_summary_files_nothing(chat: Chat) -> None:
 def test_location_outside_lampung_and_invalid_are_asked_again(chat: Chat) -> None:
     chat.say(COMPLAINT)
     reply = chat.say(f"/lokasi {JAKARTA[0]} {JAKARTA[1]}")
-    assert "luar Provinsi Lampung" in reply
+    assert "Jakarta, di luar Lampung" in reply
     assert "Kirim lokasi" in reply  # the question again
     reply = chat.say("/lokasi 95 200")
     assert "tidak valid" in reply

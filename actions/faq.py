@@ -1,0 +1,63 @@
+"""Answer service questions from the cited knowledge base (knowledge/faq/*.yml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from knowledge.answer import detail_variables, has_detail, summary_variables
+from knowledge.faq import Topic, get_topic
+
+FAQ_INTENT = "faq"
+
+
+def utter_topic(dispatcher: CollectingDispatcher, topic: Topic) -> None:
+    """The short answer first, with a "Detail" button when there is more to tell."""
+    response = "utter_faq_ringkas" if has_detail(topic) else "utter_faq_ringkas_tanpa_detail"
+    dispatcher.utter_message(response=response, **summary_variables(topic))
+
+
+def topic_of_message(tracker: Tracker) -> str | None:
+    """The topic of a `faq/<topic>` message, from the NLU's response selector."""
+    message = tracker.latest_message
+    full = message.get("full_retrieval_intent") or ""
+    if not full:
+        selector = (message.get("response_selector") or {}).get(FAQ_INTENT) or {}
+        full = (selector.get("response") or {}).get("intent_response_key") or ""
+    intent, _, topic = str(full).partition("/")
+    return topic if intent == FAQ_INTENT and topic else None
+
+
+class ActionJawabFaq(Action):
+    def name(self) -> str:
+        return "action_jawab_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        topic_id = topic_of_message(tracker)
+        topic = get_topic(topic_id) if topic_id else None
+        if topic is None:
+            dispatcher.utter_message(response="utter_faq_topik_tidak_dikenal")
+            return []
+        utter_topic(dispatcher, topic)
+        return []
+
+
+class ActionFaqDetail(Action):
+    def name(self) -> str:
+        return "action_faq_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        topic_id = next(tracker.get_latest_entity_values("topik"), None)
+        topic = get_topic(str(topic_id)) if topic_id else None
+        if topic is None:
+            dispatcher.utter_message(response="utter_faq_topik_tidak_dikenal")
+            return []
+        dispatcher.utter_message(response="utter_faq_detail", **detail_variables(topic))
+        return []

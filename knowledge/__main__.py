@@ -1,0 +1,214 @@
+"""Knowledge-base command line.
+
+python -m knowledge list [--json]                  topics, sources, last checked
+python -m knowledge ask "pertanyaan" [--json]      free-question search + answer
+python -m knowledge mpp --lat LAT --lon LON [--json]
+python -m knowledge region --lat LAT --lon LON [--json]
+python -m knowledge evaluate [--json]              retrieval accuracy
+python -m knowledge region-eval [--json]           region look-up accuracy
+python -m knowledge unanswered [--json] [--status open] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from knowledge.faq import all_topics
+
+    topics = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "last_checked": t.last_checked.isoformat(),
+            "sources": [s.url for s in t.sources],
+            "unconfirmed": bool(t.unconfirmed),
+        }
+        for t in all_topics().values()
+    ]
+    if args.json:
+        _print_json(topics)
+        return 0
+    for t in topics:
+        print(f"{t['id']:<22} {t['last_checked']}  {len(t['sources'])} sumber  {t['title']}")
+    return 0
+
+
+def _render(response: str, variables: dict[str, Any]) -> str:
+    from bot.dialogue.domain import load_domain
+    from bot.dialogue.responses import render_response
+
+    return render_response(load_domain(), response, variables).text or ""
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from knowledge.answer import summary_variables
+    from knowledge.faq import get_topic
+    from knowledge.retrieval import answerable, default_index
+
+    hits = default_index().search(args.question)
+    best = answerable(hits)
+    topic = get_topic(best.topic) if best else None
+    result = {
+        "question": args.question,
+        "topic": topic.id if topic else None,
+        "score": best.score if best else (hits[0].score if hits else None),
+        "answered": topic is not None,
+        "answer": _render("utter_faq_ringkas", summary_variables(topic)) if topic else None,
+        "candidates": [asdict(h) for h in hits],
+    }
+    if args.json:
+        _print_json(result)
+    elif topic:
+        print(f"[{topic.id} · skor {result['score']}]\n{result['answer']}")
+    else:
+        print(f"(tidak ada jawaban yang cukup yakin; kandidat: {result['candidates']})")
+    return 0 if topic else 2
+
+
+def _cmd_mpp(args: argparse.Namespace) -> int:
+    from knowledge.geo.region import coordinates_valid
+    from knowledge.mpp import mpp_to_dict, nearest_mpps
+
+    if not coordinates_valid(args.lat, args.lon):
+        print("Koordinat tidak valid.", file=sys.stderr)
+        return 1
+    nearby = [
+        mpp_to_dict(n.mpp, n.distance_km)
+        for n in nearest_mpps(args.lat, args.lon, limit=args.limit)
+    ]
+    if args.json:
+        _print_json(nearby)
+        return 0
+    for n in nearby:
+        mark = "±" if n["coordinates_approximate"] else ""
+        print(f"{mark}{n['distance_km']:>7.2f} km  {n['name']}  ({n['address'] or '-'})")
+    return 0
+
+
+def _cmd_region(args: argparse.Namespace) -> int:
+    from knowledge.geo.region import coordinates_valid, locate
+
+    if not coordinates_valid(args.lat, args.lon):
+        print("Koordinat tidak valid.", file=sys.stderr)
+        return 1
+    match = asdict(locate(args.lat, args.lon))
+    if args.json:
+        _print_json(match)
+    else:
+        where = (
+            match["region_name"] if match["in_lampung"] else f"bukan Lampung ({match['reason']})"
+        )
+        print(f"{where}; desa terdekat {match['nearest_place']}, {match['distance_km']:.2f} km")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from knowledge.retrieval_eval import evaluate
+
+    report = evaluate()
+    if args.json:
+        _print_json(report)
+        return 0
+    held, cv = report["held_out"], report["cross_validation"]
+    print(
+        f"held-out: {held['questions']} questions, top-1 {held['top1_accuracy']:.3f}, "
+        f"answered {held['answered_rate']:.3f} (precision {held['answered_precision']})"
+    )
+    print(
+        f"cross-validation: {cv['questions']} questions, top-1 {cv['top1_accuracy']:.3f}, "
+        f"answered {cv['answered_rate']:.3f} (precision {cv['answered_precision']})"
+    )
+    print(f"non-questions answered: {report['non_questions']['answered_rate']:.3f}")
+    for error in held["errors"]:
+        print(f"  {error['topic']:<20} -> {error['got']!s:<20} {error['text']}")
+    return 0
+
+
+def _cmd_region_eval(args: argparse.Namespace) -> int:
+    from knowledge.geo.evaluate import evaluate
+
+    report = evaluate()
+    if args.json:
+        _print_json(report)
+        return 0
+    geo, loo = report["geonames"], report["leave_one_out"]
+    print(
+        f"GeoNames points: {geo['points']} ({geo['lampung_points']} in Lampung), "
+        f"accuracy {geo['accuracy']:.4f}"
+    )
+    print(
+        f"leave-one-out villages: {loo['villages']}, region {loo['region_accuracy']:.4f}, "
+        f"province {loo['province_accuracy']:.4f}"
+    )
+    return 0
+
+
+def _cmd_unanswered(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from knowledge.unanswered import list_unanswered, question_to_dict
+
+    with transaction() as session:
+        questions = [
+            question_to_dict(q)
+            for q in list_unanswered(session=session, status=args.status, limit=args.limit)
+        ]
+    if args.json:
+        _print_json(questions)
+        return 0
+    for q in questions:
+        forward = "→petugas" if q["forward_requested"] else ""
+        print(f"{q['id']:>5}  {q['created_at'][:16]}  {q['status']:<8}{forward:<9} {q['text']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+        return p
+
+    command("list", _cmd_list, "topics with sources and last-checked dates")
+    command("ask", _cmd_ask, "answer a free question").add_argument("question")
+    for name, func, help_text in (
+        ("mpp", _cmd_mpp, "nearest Mal Pelayanan Publik"),
+        ("region", _cmd_region, "kabupaten/kota of a pin"),
+    ):
+        p = command(name, func, help_text)
+        p.add_argument("--lat", type=float, required=True)
+        p.add_argument("--lon", type=float, required=True)
+        if name == "mpp":
+            p.add_argument("--limit", type=int, default=3)
+    command("evaluate", _cmd_evaluate, "retrieval accuracy (held-out and cross-validation)")
+    command("region-eval", _cmd_region_eval, "region look-up accuracy on known points")
+    unanswered = command("unanswered", _cmd_unanswered, "questions the bot could not answer")
+    unanswered.add_argument("--status")
+    unanswered.add_argument("--limit", type=int, default=50)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

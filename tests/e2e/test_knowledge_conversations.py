@@ -1,0 +1,149 @@
+"""Service questions, nearest MPP and unanswered questions, through the console channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.dialogue.engine import DialogueEngine
+from core.db import transaction
+from e2e.chat import Chat
+from knowledge.faq import all_topics
+from knowledge.models import UnansweredQuestion
+from nlu.parser import parse_payload
+
+METRO = ("-5.1131", "105.3067")
+JAKARTA = ("-6.2088", "106.8456")
+
+
+def test_faq_short_answer_then_detail_with_sources_last(chat: Chat) -> None:
+    topic = all_topics()["ktp_baru"]
+    reply = chat.say("gmn cara bikin ktp?")
+    assert reply.startswith(topic.title)
+    assert topic.summary.splitlines()[0][:40] in reply
+    assert "Sumber: https://" in reply
+    assert "[1] Detail" in reply
+
+    detail = chat.say("detail")  # the button's label, typed
+    assert detail.startswith(f"{topic.title}: rincian")
+    assert "Syarat:" in detail and topic.requirements[0] in detail
+    assert "Informasi resmi terbaru:" in detail
+    # Sources come last, each with its URL.
+    tail = detail[detail.index("Sumber (dicek") :]
+    assert all(s.url in tail for s in topic.sources)
+
+
+def test_nearest_mpp_asks_for_a_pin_then_lists_three(chat: Chat) -> None:
+    reply = chat.say("mpp terdekat dimana ya")
+    assert "Kirim lokasi" in reply and "/lokasi" in reply
+    reply = chat.say(f"/lokasi {METRO[0]} {METRO[1]}")
+    lines = reply.splitlines()
+    assert lines[0] == "Mal Pelayanan Publik terdekat dari lokasi Anda:"
+    assert lines[1].startswith("1. Mal Pelayanan Publik Kota Metro, ")
+    assert " km" in lines[1]
+    assert reply.count("📍") == 3  # one venue (map pin) per MPP
+    assert "2. " in reply and "3. " in reply
+
+
+def test_nearest_mpp_refuses_a_pin_outside_lampung(chat: Chat) -> None:
+    chat.say("cari mal pelayanan publik terdekat")
+    reply = chat.say(f"/lokasi {JAKARTA[0]} {JAKARTA[1]}")
+    assert "di luar Provinsi Lampung" in reply
+    assert "📍" not in reply
+
+
+def test_pin_first_then_choose_mpp_or_complaint(chat: Chat) -> None:
+    reply = chat.say(f"/lokasi {METRO[0]} {METRO[1]}")
+    assert "Cari MPP terdekat" in reply and "Lapor masalah di sini" in reply
+    reply = chat.say("1")
+    assert "Mal Pelayanan Publik Kota Metro" in reply
+
+    # The same pin, then a complaint: the location is not asked again.
+    chat.say(f"/lokasi {METRO[0]} {METRO[1]}")
+    reply = chat.say("2")
+    assert "kategori" in reply.lower()
+    chat.say("sampah")
+    reply = chat.say("sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut")
+    assert "Kirim lokasi" not in reply
+    assert "foto" in reply.lower()
+
+
+# The fallback path, with a parser that is always unsure (deterministic).
+
+UNSURE_TEXTS = {
+    "syarat perpanjang paspor yang sudah habis masa berlakunya": [],
+    "kapan pendaftaran cpns dibuka?": [],
+    "asdf qwer zxcv": [],
+    "ktp sy ditahan petugas kelurahan dimintai uang": [
+        {"name": "lapor/pungli", "confidence": 0.3},
+        {"name": "faq/ktp_hilang_rusak", "confidence": 0.2},
+    ],
+}
+
+
+def unsure_parse(text: str) -> dict[str, Any]:
+    payload = parse_payload(text)
+    if payload is not None:
+        return payload
+    ranking = UNSURE_TEXTS.get(text, [])
+    return {
+        "text": text,
+        "intent": {"name": "out_of_scope", "confidence": 0.1},
+        "full_retrieval_intent": None,
+        "confidence": 0.1,
+        "entities": [],
+        "intent_ranking": ranking,
+    }
+
+
+@pytest.fixture
+def unsure(db: str) -> Chat:
+    return Chat(DialogueEngine(parse=unsure_parse))
+
+
+def _questions() -> list[UnansweredQuestion]:
+    with transaction() as session:
+        rows = list(session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id)))
+        session.expunge_all()
+        return rows
+
+
+def test_unsure_question_is_answered_from_the_knowledge_base(unsure: Chat) -> None:
+    reply = unsure.say("syarat perpanjang paspor yang sudah habis masa berlakunya")
+    assert reply.startswith("Sepertinya Anda menanyakan hal ini:")
+    assert all_topics()["paspor"].title in reply
+    assert _questions() == []
+
+
+def test_unknown_question_is_logged_and_can_be_forwarded(unsure: Chat) -> None:
+    reply = unsure.say("kapan pendaftaran cpns dibuka?")
+    assert "belum bisa menjawab" in reply and "Teruskan ke petugas" in reply
+    [question] = _questions()
+    assert question.text == "kapan pendaftaran cpns dibuka?"
+    assert (question.channel, question.user_key) == ("console", "budi")
+    assert not question.forward_requested
+
+    reply = unsure.say("Teruskan ke petugas")
+    assert "sudah kami teruskan" in reply
+    assert _questions()[0].forward_requested
+    # Pressed twice: the same answer, still one question.
+    assert "sudah kami teruskan" in unsure.say("/teruskan_pertanyaan")
+    assert len(_questions()) == 1
+
+
+def test_gibberish_gets_help_and_is_not_logged(unsure: Chat) -> None:
+    reply = unsure.say("asdf qwer zxcv")
+    assert "belum mengerti" in reply
+    assert _questions() == []
+
+
+def test_a_likely_complaint_is_asked_back_not_answered_with_info(unsure: Chat) -> None:
+    reply = unsure.say("ktp sy ditahan petugas kelurahan dimintai uang")
+    assert "Apakah salah satu dari ini?" in reply
+    assert "Pungutan liar" in reply and "Bukan semuanya" in reply
+    reply = unsure.say("Bukan semuanya")
+    assert "belum bisa menjawab" in reply
+    [question] = _questions()
+    assert "dimintai uang" in question.text
