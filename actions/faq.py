@@ -8,16 +8,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from knowledge.answer import detail_variables, has_detail, summary_variables
+from knowledge.answer import (
+    detail_responses,
+    detail_variables,
+    summary_response,
+    summary_variables,
+)
 from knowledge.faq import Topic, get_topic
 
 FAQ_INTENT = "faq"
 
 
 def utter_topic(dispatcher: CollectingDispatcher, topic: Topic) -> None:
-    """The short answer first, with a "Detail" button when there is more to tell."""
-    response = "utter_faq_ringkas" if has_detail(topic) else "utter_faq_ringkas_tanpa_detail"
-    dispatcher.utter_message(response=response, **summary_variables(topic))
+    """The short answer, with a "Detail" button for the rest."""
+    dispatcher.utter_message(response=summary_response(topic), **summary_variables(topic))
 
 
 def topic_of_message(tracker: Tracker) -> str | None:
@@ -59,5 +63,7 @@ class ActionFaqDetail(Action):
         if topic is None:
             dispatcher.utter_message(response="utter_faq_topik_tidak_dikenal")
             return []
-        dispatcher.utter_message(response="utter_faq_detail", **detail_variables(topic))
+        variables = detail_variables(topic)
+        for response in detail_responses(topic):
+            dispatcher.utter_message(response=response, **variables)
         return []

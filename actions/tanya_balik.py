@@ -1,5 +1,4 @@
-"""When the NLU is unsure (intent nlu_fallback): search the knowledge base, else ask
-back with the likeliest meanings, else admit it and log the question."""
+"""Messages the NLU could not place: unsure (nlu_fallback) or out of scope."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from actions.faq import utter_topic
 from actions.pertanyaan import record_unanswered
 from knowledge.faq import get_topic
 from knowledge.intents import intent_title
-from knowledge.retrieval import answerable, default_index
+from knowledge.retrieval import Hit, answerable, default_index
 
 MAX_CANDIDATES = 3
 # Candidates less likely than this are noise, not a plausible reading.
@@ -50,7 +49,31 @@ def _looks_like_complaint(tracker: Tracker) -> bool:
     return top.startswith(COMPLAINT_LABELS)
 
 
+def answer_from_knowledge(dispatcher: CollectingDispatcher, hits: list[Hit]) -> bool:
+    """Answer with the best topic if the search is confident enough."""
+    best = answerable(hits)
+    topic = get_topic(best.topic) if best else None
+    if topic is None:
+        return False
+    dispatcher.utter_message(response="utter_faq_mungkin")
+    utter_topic(dispatcher, topic)
+    return True
+
+
+def admit_not_knowing(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, hits: list[Hit]
+) -> None:
+    """A question we cannot answer is logged and may go to an operator; gibberish
+    and small talk just get the help text."""
+    if hits or default_index().analyzer.looks_like_question(text):
+        record_unanswered(dispatcher, tracker, text, hits[0] if hits else None)
+    else:
+        dispatcher.utter_message(response="utter_default")
+
+
 class ActionTanyaBalik(Action):
+    """nlu_fallback: search the knowledge base, else ask back, else admit it."""
+
     def name(self) -> str:
         return "action_tanya_balik"
 
@@ -58,24 +81,32 @@ class ActionTanyaBalik(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = str(tracker.latest_message.get("text") or "")
-        index = default_index()
-        hits = index.search(text)
-        best = answerable(hits)
-        topic = get_topic(best.topic) if best else None
-        if topic is not None and not _looks_like_complaint(tracker):
-            dispatcher.utter_message(response="utter_faq_mungkin")
-            utter_topic(dispatcher, topic)
+        hits = default_index().search(text)
+        if not _looks_like_complaint(tracker) and answer_from_knowledge(dispatcher, hits):
             return []
         buttons = candidate_buttons(tracker)
         if not buttons:
-            # A question we cannot answer is logged; gibberish just gets the help text.
-            if hits or index.analyzer.looks_like_question(text):
-                record_unanswered(dispatcher, tracker, text, hits[0] if hits else None)
-            else:
-                dispatcher.utter_message(response="utter_default")
+            admit_not_knowing(dispatcher, tracker, text, hits)
             return []
         buttons.append({"title": intent_title(NONE_OF_THESE) or "", "payload": f"/{NONE_OF_THESE}"})
         dispatcher.utter_message(response="utter_tanya_balik", buttons=buttons)
         # Kept so a complaint chosen from these buttons keeps what the user wrote,
         # and "none of these" can log the question.
         return [SlotSet("teks_tertunda", text)]
+
+
+class ActionDiLuarCakupan(Action):
+    """out_of_scope: a service question the classifier does not know may still be in
+    the knowledge base; otherwise it is logged like any unanswered question."""
+
+    def name(self) -> str:
+        return "action_di_luar_cakupan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = str(tracker.latest_message.get("text") or "")
+        hits = default_index().search(text)
+        if not answer_from_knowledge(dispatcher, hits):
+            admit_not_knowing(dispatcher, tracker, text, hits)
+        return []

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -132,6 +133,35 @@ def machine() -> str:
     )
 
 
+def _timed(call: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    call()
+    return (time.perf_counter() - t0) * 1000
+
+
+def bench_knowledge() -> dict[str, Any]:
+    """Load time and per-call latency of the region look-up, MPP search and KB search."""
+    import random
+
+    from knowledge.geo.region import default_locator, locate
+    from knowledge.mpp import nearest_mpps
+    from knowledge.retrieval import default_index
+    from knowledge.retrieval_eval import held_out_questions
+
+    region_load = _timed(default_locator) / 1000
+    index_load = _timed(default_index) / 1000
+    rng = random.Random(0)
+    pins = [(rng.uniform(-6.2, -3.7), rng.uniform(103.5, 106.2)) for _ in range(500)]
+    questions = [text for _, text in held_out_questions()]
+    return {
+        "region_load_s": region_load,
+        "index_load_s": index_load,
+        "locate": [_timed(lambda p=p: locate(*p)) for p in pins],
+        "mpp": [_timed(lambda p=p: nearest_mpps(*p)) for p in pins[:200]],
+        "search": [_timed(lambda q=q: default_index().search(q)) for q in questions * 2],
+    }
+
+
 def row(name: str, samples: list[float] | str) -> str:
     if isinstance(samples, str):
         return f"| {name} | – | – | – | {samples} |"
@@ -144,6 +174,7 @@ def main() -> int:
 
     nlu_section = nlu_benchmark_markdown()
     load_seconds, parse_samples = bench_parse()
+    knowledge = bench_knowledge()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         photo = tmp_path / "photo.jpg"
@@ -168,6 +199,9 @@ Written by `make bench` (bench/run.py); numbers are from the run below, not edit
 {row("nlu.parse, one message", parse_samples)}
 {row("engine.handle, one message, SQLite", sqlite)}
 {row("engine.handle, one message, PostgreSQL", postgres)}
+{row("knowledge: region look-up of a pin (locate)", knowledge["locate"])}
+{row("knowledge: 3 nearest MPPs (geodesic)", knowledge["mpp"])}
+{row("knowledge: free-question search (BM25)", knowledge["search"])}
 
 `engine.handle` covers one whole inbound message: NLU, rules, rasa-sdk actions
 in-process, photo check and storage, ticket numbering, and the single database
@@ -179,6 +213,8 @@ confirmation) followed by a status check: {CONVERSATIONS} conversations per back
 | what | value |
 | --- | --- |
 | NLU first parse here (imports spaCy, loads the model) | {load_seconds:.2f} s |
+| region data first use (villages + land mask) | {knowledge["region_load_s"]:.2f} s |
+| knowledge index build (16 topics + FAQ questions, stemming) | {knowledge["index_load_s"]:.2f} s |
 | peak resident memory of the benchmark process (NLU, engine, both databases) | {rss_mb():.0f} MB |
 
 ## NLU alone, in fresh processes (bench/nlu_bench.py)

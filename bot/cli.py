@@ -16,8 +16,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.console import run_console
     from bot.dialogue.engine import DialogueEngine
     from core.migrate import upgrade
+    from knowledge.preload import preload
 
     upgrade()
+    preload()
     run_console(engine=DialogueEngine(), user_key=args.user)
     return 0
 

@@ -58,6 +58,17 @@ class Outbound:
     venue: Venue | None = None
     image_path: str | None = None
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to send (e.g. a response whose optional lines all dropped out)."""
+        return not (
+            (self.text or "").strip()
+            or self.buttons
+            or self.request_location
+            or self.venue
+            or self.image_path
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,

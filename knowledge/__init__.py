@@ -1,1 +1,1 @@
-"""Reference knowledge for Laporin: complaint categories, geography."""
+"""Reference knowledge for Laporin: categories, regions, service answers, MPPs, geography."""

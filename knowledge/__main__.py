@@ -26,7 +26,7 @@ def _print_json(data: Any) -> None:
 def _cmd_list(args: argparse.Namespace) -> int:
     from knowledge.faq import all_topics
 
-    topics = [
+    topics: list[dict[str, Any]] = [
         {
             "id": t.id,
             "title": t.title,
@@ -52,7 +52,7 @@ def _render(response: str, variables: dict[str, Any]) -> str:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from knowledge.answer import summary_variables
+    from knowledge.answer import summary_response, summary_variables
     from knowledge.faq import get_topic
     from knowledge.retrieval import answerable, default_index
 
@@ -64,7 +64,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         "topic": topic.id if topic else None,
         "score": best.score if best else (hits[0].score if hits else None),
         "answered": topic is not None,
-        "answer": _render("utter_faq_ringkas", summary_variables(topic)) if topic else None,
+        "answer": _render(summary_response(topic), summary_variables(topic)) if topic else None,
         "candidates": [asdict(h) for h in hits],
     }
     if args.json:

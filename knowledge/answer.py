@@ -1,13 +1,15 @@
-"""Template variables for a topic's answer (the Indonesian wording is in domain.yml:
-utter_faq_ringkas for the short answer, utter_faq_detail for the rest)."""
+"""Which domain responses answer a topic, and their template variables.
+
+The Indonesian wording lives in domain.yml (``utter_faq_ringkas*`` for the short
+answer, ``utter_faq_detail_*`` for the rest); this module only picks the
+responses and fills their variables.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from knowledge.faq import Topic
-
-DETAIL_PAYLOAD = '/faq_detail{{"topik": "{topic}"}}'
 
 
 # List values start with a newline so that "?Syarat: {syarat}" puts them below the label.
@@ -23,26 +25,34 @@ def _date(topic: Topic) -> str:
     return topic.last_checked.strftime("%d-%m-%Y")
 
 
-def _first_source(topic: Topic) -> str:
-    source = (topic.official_sources or topic.sources)[0]
-    return source.url
+def summary_response(topic: Topic) -> str:
+    return "utter_faq_ringkas_belum_pasti" if topic.unconfirmed else "utter_faq_ringkas"
 
 
 def summary_variables(topic: Topic) -> dict[str, Any]:
-    """For utter_faq_ringkas: the short answer, its cost lines and one source link."""
+    """The short answer: title, summary and the first official source."""
+    source = (topic.official_sources or topic.sources)[0]
     return {
         "topik": topic.id,
         "judul": topic.title,
         "ringkasan": topic.summary,
-        "biaya": "; ".join(f"{fee.item}: {fee.amount}" for fee in topic.cost),
-        "belum_pasti": topic.unconfirmed or "",
-        "sumber": _first_source(topic),
+        "sumber": source.url,
         "dicek": _date(topic),
     }
 
 
+def detail_responses(topic: Topic) -> list[str]:
+    """The detail messages that have something to say, sources last."""
+    responses = []
+    if topic.requirements or topic.steps:
+        responses.append("utter_faq_detail_syarat")
+    if topic.cost or topic.duration or topic.where or topic.online:
+        responses.append("utter_faq_detail_layanan")
+    responses.extend(("utter_faq_detail_catatan", "utter_faq_detail_sumber"))
+    return responses
+
+
 def detail_variables(topic: Topic) -> dict[str, Any]:
-    """For utter_faq_detail: everything else, sources last."""
     return {
         "topik": topic.id,
         "judul": topic.title,
@@ -57,11 +67,3 @@ def detail_variables(topic: Topic) -> dict[str, Any]:
         "sumber": _bullets(tuple(f"{s.title or s.publisher}: {s.url}" for s in topic.sources)),
         "dicek": _date(topic),
     }
-
-
-def has_detail(topic: Topic) -> bool:
-    return bool(topic.requirements or topic.steps or topic.where or topic.online or topic.duration)
-
-
-def detail_payload(topic: Topic) -> str:
-    return DETAIL_PAYLOAD.format(topic=topic.id)

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
-from tickets.models import UTCDateTime, utcnow
+from core.timestamps import UTCDateTime, utcnow
 
 STATUS_OPEN = "open"
 

@@ -13,6 +13,7 @@ how it was chosen. Never tuned on tests/data/faq_questions.yml (held out).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from knowledge.faq import Topic, all_topics
 from nlu.normalize import Normalizer
 from nlu.training_data import DEFAULT_DATA_DIR, read_examples
+
+# bm25s sets its own logger to DEBUG; its per-index messages are noise in the chat.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 STOPWORDS_FILE = Path(__file__).with_name("stopwords.txt")
 QUESTION_WORDS_FILE = Path(__file__).with_name("question_words.txt")

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.dialogue import store
+from bot.dialogue.domain import get_domain
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.interpreter import resolve_button
 from bot.dialogue.models import Conversation, MessageLog, ProcessedUpdate
-from bot.dialogue.responses import fill
+from bot.dialogue.responses import fill, render_message, render_response
 from bot.dialogue.rules import load_rules
-from bot.messages import GeoPoint, Inbound
+from bot.messages import GeoPoint, Inbound, Outbound
 from core.db import transaction
 from nlu.entities import extract_entities
 from nlu.parser import parse_payload
@@ -235,6 +236,32 @@ def test_fill_drops_lines_of_empty_placeholders() -> None:
     template = "A: {a}\n{optional}\nB: {b}\n\nC"
     assert fill(template, {"a": 1, "b": 2}) == "A: 1\nB: 2\n\nC"
     assert fill("{unknown} x {", {}) == "{unknown} x {"
+
+
+def test_fill_optional_lines_go_with_their_values() -> None:
+    template = "T\n?Biaya: {biaya}\n?Syarat: {syarat}\n?{a} dan {b}"
+    assert fill(template, {"syarat": "\n• KK", "a": "x"}) == "T\nSyarat:\n• KK"
+    assert fill(template, {"biaya": "Rp0", "a": "x", "b": "y"}) == "T\nBiaya: Rp0\nx dan y"
+
+
+def test_template_payloads_are_filled_action_payloads_are_not() -> None:
+    domain = get_domain()
+    out = render_response(domain, "utter_faq_ringkas", {"topik": "sim", "judul": "SIM"})
+    assert out.buttons[0].payload == '/faq_detail{"topik": "sim"}'
+    message = {"text": "x", "buttons": [{"title": "A", "payload": '/pilih{"a": "{b}"}'}]}
+    assert render_message(domain, message, {"b": "z"}).buttons[0].payload == '/pilih{"a": "{b}"}'
+
+
+def test_empty_messages_are_not_sent(engine: DialogueEngine) -> None:
+    assert Outbound(text="  \n").empty
+    assert not Outbound(text="", request_location=True).empty
+    # A response whose optional lines all drop out renders as empty (and _reply skips it).
+    assert engine.render("utter_faq_detail_layanan").empty
+    user = User(engine)
+    replies = engine.handle(user.inbound('/faq_detail{"topik": "tidak_ada"}'))
+    assert [r.text for r in replies] == [
+        "Maaf, informasi itu tidak ditemukan. Silakan ketik pertanyaan Anda lagi."
+    ]
 
 
 def test_typed_buttons_resolve_by_number_and_label() -> None:

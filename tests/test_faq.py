@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answer import detail_variables, summary_variables
+from bot.dialogue.domain import load_domain
+from bot.dialogue.responses import render_response
+from knowledge.answer import (
+    detail_responses,
+    detail_variables,
+    summary_response,
+    summary_variables,
+)
 from knowledge.faq import FaqError, Topic, all_topics, load_topic
 from knowledge.retrieval import FAQ_INTENT
 from nlu.training_data import DEFAULT_DATA_DIR, read_examples
@@ -44,6 +51,23 @@ def test_answer_variables_are_complete(topic: Topic) -> None:
     assert summary["sumber"].startswith("http")
     detail = detail_variables(topic)
     assert all(s.url in detail["sumber"] for s in topic.sources)
+
+
+# Telegram and WhatsApp cut a text message at 4096 characters; leave room for markup.
+MAX_MESSAGE_CHARS = 3500
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
+def test_every_answer_message_fits_a_chat_message(topic: Topic) -> None:
+    domain = load_domain()
+    short = render_response(domain, summary_response(topic), summary_variables(topic)).text
+    assert short and len(short) <= 1000, "the short answer should stay short"
+    variables = detail_variables(topic)
+    responses = detail_responses(topic)
+    assert responses[-1] == "utter_faq_detail_sumber"  # sources last
+    for response in responses:
+        text = render_response(domain, response, variables).text or ""
+        assert 0 < len(text) <= MAX_MESSAGE_CHARS, (response, len(text))
 
 
 @pytest.mark.parametrize("topic_id", ADMINDUK)

@@ -187,6 +187,8 @@ class DialogueEngine:
         return result.events
 
     def _reply(self, turn: _Turn, outbound: Outbound) -> None:
+        if outbound.empty:
+            return
         turn.tracker.bot_uttered(outbound.text, outbound.to_dict())
         turn.replies.append(outbound)
 

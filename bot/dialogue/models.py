@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
-from tickets.models import UTCDateTime, utcnow
+from core.timestamps import UTCDateTime, utcnow
 
 
 class Conversation(Base):

@@ -27,8 +27,9 @@ def test_faq_short_answer_then_detail_with_sources_last(chat: Chat) -> None:
     assert "[1] Detail" in reply
 
     detail = chat.say("detail")  # the button's label, typed
-    assert detail.startswith(f"{topic.title}: rincian")
+    assert detail.startswith(f"{topic.title}: syarat dan langkah")
     assert "Syarat:" in detail and topic.requirements[0] in detail
+    assert "Biaya:" in detail and "79A" in detail
     assert "Informasi resmi terbaru:" in detail
     # Sources come last, each with its URL.
     tail = detail[detail.index("Sumber (dicek") :]
@@ -68,6 +69,16 @@ def test_pin_first_then_choose_mpp_or_complaint(chat: Chat) -> None:
     reply = chat.say("sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut")
     assert "Kirim lokasi" not in reply
     assert "foto" in reply.lower()
+
+
+def test_question_outside_the_knowledge_base_is_logged(chat: Chat) -> None:
+    # The real NLU reads this as out_of_scope; it is a question, so it is logged.
+    reply = chat.say("kapan pendaftaran cpns dibuka?")
+    assert "belum bisa menjawab" in reply
+    assert [q.text for q in _questions()] == ["kapan pendaftaran cpns dibuka?"]
+    # Small talk is not.
+    chat.say("wkwkwk")
+    assert len(_questions()) == 1
 
 
 # The fallback path, with a parser that is always unsure (deterministic).
