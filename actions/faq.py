@@ -9,19 +9,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from knowledge.answer import (
+    DETAIL_INTENT,
+    detail_payload,
     detail_responses,
     detail_variables,
     summary_response,
     summary_variables,
 )
 from knowledge.faq import Topic, get_topic
+from knowledge.intents import intent_title
 
 FAQ_INTENT = "faq"
 
 
 def utter_topic(dispatcher: CollectingDispatcher, topic: Topic) -> None:
-    """The short answer, with a "Detail" button for the rest."""
-    dispatcher.utter_message(response=summary_response(topic), **summary_variables(topic))
+    """The short answer, with a "Detail" button for the rest (and the topic's
+    related actions, e.g. "Cari MPP terdekat")."""
+    buttons = [
+        {"title": intent_title(label) or label, "payload": f"/{label}"}
+        for label in (DETAIL_INTENT, *topic.related)
+    ]
+    buttons[0]["payload"] = detail_payload(topic)
+    dispatcher.utter_message(
+        response=summary_response(topic), buttons=buttons, **summary_variables(topic)
+    )
 
 
 def topic_of_message(tracker: Tracker) -> str | None:

@@ -25,6 +25,13 @@ def _date(topic: Topic) -> str:
     return topic.last_checked.strftime("%d-%m-%Y")
 
 
+DETAIL_INTENT = "faq_detail"
+
+
+def detail_payload(topic: Topic) -> str:
+    return f'/{DETAIL_INTENT}{{"topik": "{topic.id}"}}'
+
+
 def summary_response(topic: Topic) -> str:
     return "utter_faq_ringkas_belum_pasti" if topic.unconfirmed else "utter_faq_ringkas"
 

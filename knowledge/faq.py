@@ -63,6 +63,8 @@ class Topic:
     official_channel: str
     sources: tuple[Source, ...]
     keywords: tuple[str, ...]
+    # Intents offered as buttons next to "Detail" (e.g. cari_mpp for the MPP topic).
+    related: tuple[str, ...] = ()
 
     @property
     def official_sources(self) -> tuple[Source, ...]:
@@ -139,6 +141,7 @@ def load_topic(path: Path) -> Topic:
         official_channel=_text(data, "official_channel", path, required=True) or "",
         sources=sources,
         keywords=_texts(data, "keywords", path),
+        related=_texts(data, "related", path),
     )
 
 

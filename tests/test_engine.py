@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.dialogue import store
-from bot.dialogue.domain import get_domain
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.interpreter import resolve_button
 from bot.dialogue.models import Conversation, MessageLog, ProcessedUpdate
-from bot.dialogue.responses import fill, render_message, render_response
+from bot.dialogue.responses import fill
 from bot.dialogue.rules import load_rules
 from bot.messages import GeoPoint, Inbound, Outbound
 from core.db import transaction
@@ -242,14 +241,6 @@ def test_fill_optional_lines_go_with_their_values() -> None:
     template = "T\n?Biaya: {biaya}\n?Syarat: {syarat}\n?{a} dan {b}"
     assert fill(template, {"syarat": "\n• KK", "a": "x"}) == "T\nSyarat:\n• KK"
     assert fill(template, {"biaya": "Rp0", "a": "x", "b": "y"}) == "T\nBiaya: Rp0\nx dan y"
-
-
-def test_template_payloads_are_filled_action_payloads_are_not() -> None:
-    domain = get_domain()
-    out = render_response(domain, "utter_faq_ringkas", {"topik": "sim", "judul": "SIM"})
-    assert out.buttons[0].payload == '/faq_detail{"topik": "sim"}'
-    message = {"text": "x", "buttons": [{"title": "A", "payload": '/pilih{"a": "{b}"}'}]}
-    assert render_message(domain, message, {"b": "z"}).buttons[0].payload == '/pilih{"a": "{b}"}'
 
 
 def test_empty_messages_are_not_sent(engine: DialogueEngine) -> None:

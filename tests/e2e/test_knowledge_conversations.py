@@ -36,6 +36,13 @@ def test_faq_short_answer_then_detail_with_sources_last(chat: Chat) -> None:
     assert all(s.url in tail for s in topic.sources)
 
 
+def test_mpp_topic_offers_the_nearest_mpp_search(chat: Chat) -> None:
+    reply = chat.say("/faq/mal_pelayanan_publik")
+    assert "[1] Detail  [2] Cari MPP terdekat" in reply
+    reply = chat.say("2")
+    assert "Kirim lokasi" in reply
+
+
 def test_nearest_mpp_asks_for_a_pin_then_lists_three(chat: Chat) -> None:
     reply = chat.say("mpp terdekat dimana ya")
     assert "Kirim lokasi" in reply and "/lokasi" in reply
