@@ -76,6 +76,9 @@ def test_pin_first_then_choose_mpp_or_complaint(chat: Chat) -> None:
     reply = chat.say("sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut")
     assert "Kirim lokasi" not in reply
     assert "foto" in reply.lower()
+    summary = chat.say("lewati")
+    assert f"Lokasi: {float(METRO[0]):.5f}, {float(METRO[1]):.5f}" in summary
+    assert "Kota Metro" in summary  # the pin went through the region check
 
 
 def test_question_outside_the_knowledge_base_is_logged(chat: Chat) -> None:
