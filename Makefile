@@ -22,7 +22,7 @@ migrate: setup
 	$(PY) -m bot migrate
 
 run: model migrate
-	$(PY) -m bot chat
+	$(PY) -m bot run
 
 test: model
 	$(PY) -m ruff check .

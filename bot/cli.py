@@ -1,4 +1,4 @@
-"""Admin command line: `python -m bot chat|migrate|tickets ...`."""
+"""Command line: `python -m bot run|chat|telegram|serve|telegram-webhook|migrate|tickets ...`."""
 
 from __future__ import annotations
 
@@ -12,15 +12,89 @@ from collections.abc import Sequence
 from core.settings import get_settings
 
 
-def _cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console import run_console
-    from bot.dialogue.engine import DialogueEngine
+def _prepare() -> None:
+    """Schema up to date and knowledge data checked before serving anyone."""
     from core.migrate import upgrade
     from knowledge.preload import preload
 
     upgrade()
     preload()
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from bot.channels.console import run_console
+    from bot.dialogue.engine import DialogueEngine
+
+    _prepare()
     run_console(engine=DialogueEngine(), user_key=args.user)
+    return 0
+
+
+def _cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.channels.telegram.app import run_polling
+
+    if not get_settings().telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set (see README: Telegram).", file=sys.stderr)
+        return 2
+    _prepare()
+    run_polling()
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """Telegram long polling when a token is set, else the console chat."""
+    if get_settings().telegram_bot_token:
+        return _cmd_telegram(args)
+    return _cmd_chat(args)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.web import create_app
+
+    _prepare()
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _cmd_webhook(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.web import TELEGRAM_WEBHOOK_PATH
+
+    settings = get_settings()
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set.", file=sys.stderr)
+        return 2
+
+    async def call() -> object:
+        bot = Bot(
+            settings.telegram_bot_token or "",
+            base_url=settings.telegram_base_url,
+            base_file_url=settings.telegram_base_file_url,
+        )
+        async with bot:
+            if args.action == "set":
+                if not settings.telegram_webhook_secret or not args.url:
+                    raise SystemExit("set needs --url and TELEGRAM_WEBHOOK_SECRET.")
+                url = args.url.rstrip("/")
+                if not url.endswith(TELEGRAM_WEBHOOK_PATH):
+                    url += TELEGRAM_WEBHOOK_PATH
+                return await bot.set_webhook(
+                    url,
+                    secret_token=settings.telegram_webhook_secret,
+                    allowed_updates=["message", "callback_query"],
+                )
+            if args.action == "delete":
+                return await bot.delete_webhook()
+            info = await bot.get_webhook_info()
+            return {"url": info.url, "pending_update_count": info.pending_update_count,
+                    "last_error_message": info.last_error_message}  # fmt: skip
+
+    print(asyncio.run(call()))
     return 0
 
 
@@ -98,9 +172,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Laporin")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    chat = sub.add_parser("chat", help="chat with the bot in the terminal")
-    chat.add_argument("--user", default=getpass.getuser(), help="who you are in the chat")
-    chat.set_defaults(func=_cmd_chat)
+    for name, func, help_text in (
+        ("run", _cmd_run, "Telegram polling if TELEGRAM_BOT_TOKEN is set, else the console chat"),
+        ("chat", _cmd_chat, "chat with the bot in the terminal"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--user", default=getpass.getuser(), help="who you are in the chat")
+        command.set_defaults(func=func)
+
+    sub.add_parser("telegram", help="run the Telegram bot (long polling)").set_defaults(
+        func=_cmd_telegram
+    )
+    serve = sub.add_parser("serve", help="ASGI server: Telegram webhook and /healthz")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(func=_cmd_serve)
+    webhook = sub.add_parser("telegram-webhook", help="register the Telegram webhook")
+    webhook.add_argument("action", choices=["set", "delete", "info"])
+    webhook.add_argument("--url", help="public https URL of this server (for set)")
+    webhook.set_defaults(func=_cmd_webhook)
 
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=_cmd_migrate)
 
@@ -118,11 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_console(args: argparse.Namespace) -> bool:
+    """The console chat keeps the terminal free of log lines."""
+    return args.command == "chat" or (
+        args.command == "run" and not get_settings().telegram_bot_token
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=getattr(logging, get_settings().log_level.upper(), logging.INFO)
-        if args.command != "chat"
+        if not _is_console(args)
         else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

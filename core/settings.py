@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     nlu_model_dir: Path = Field(default=ROOT_DIR / "nlu" / "models" / "current")
     telegram_bot_token: str | None = None
+    # Bot API server; change for tests or a self-hosted Bot API server.
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Webhook mode: Telegram sends this in X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    # Long polling: seconds between getUpdates calls and the server-side wait.
+    telegram_poll_interval: float = Field(default=0.0, ge=0)
+    telegram_poll_timeout: int = Field(default=10, ge=0)
     log_level: str = "INFO"
 
 

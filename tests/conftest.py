@@ -27,6 +27,7 @@ from core import db as core_db
 from core import settings as core_settings
 from core.db import Base
 from core.migrate import upgrade
+from nlu.train import train
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -182,3 +183,9 @@ def make_image() -> MakeImage:
         return path
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir() -> Path:
+    # The same artifact `make model` builds; retrained only when data or config changed.
+    return train(if_needed=True).out_dir

@@ -9,13 +9,6 @@ import pytest
 import nlu
 from bot.dialogue.engine import DialogueEngine
 from e2e.chat import Chat
-from nlu.train import train
-
-
-@pytest.fixture(scope="session")
-def nlu_model_dir() -> Path:
-    # The same artifact `make model` builds; retrained only when data or config changed.
-    return train(if_needed=True).out_dir
 
 
 @pytest.fixture

@@ -1,0 +1,146 @@
+"""The Telegram bot: a PTB Application whose one handler feeds the dialogue engine.
+
+Polling: ``run_polling(...)``. Webhook: bot/web.py feeds updates to the same
+Application (``process_update``). Updates are processed one at a time (PTB's
+default), and the engine runs in a worker thread because it is synchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from telegram import BotCommand, CallbackQuery, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.channels.telegram.inbound import commands, to_inbound
+from bot.channels.telegram.outbound import Labels, send_outbound
+from bot.dialogue.engine import DialogueEngine
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+ADAPTER_KEY = "laporin_adapter"
+
+
+class TelegramAdapter:
+    """Maps one update to the engine and its replies back to the chat."""
+
+    def __init__(self, engine: DialogueEngine, *, download_dir: Path) -> None:
+        self.engine = engine
+        self.download_dir = download_dir
+        self.labels = Labels(send_location=engine.render("utter_tombol_kirim_lokasi").text or "")
+        self.apology = engine.render("utter_maaf_gangguan").text or ""
+
+    async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        bot = context.bot
+        query = update.callback_query
+        if query is not None:
+            await _acknowledge(query)
+        inbound = await to_inbound(update, bot, download_dir=self.download_dir)
+        if inbound is None:
+            return
+        chat_id = int(inbound.user_key)
+        try:
+            await _typing(context, chat_id)
+            replies = await asyncio.to_thread(self.engine.handle, inbound)
+        finally:
+            if inbound.photo is not None:
+                Path(inbound.photo.path).unlink(missing_ok=True)
+        for reply in replies:
+            await send_outbound(bot, chat_id, reply, self.labels)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log without message content or tokens; apologise to the chat; keep running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error(
+            "telegram update %s failed: %s",
+            update_id,
+            type(context.error).__name__,
+            exc_info=context.error,
+        )
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and self.apology:
+            try:
+                await context.bot.send_message(chat.id, self.apology)
+            except TelegramError:
+                log.warning("could not send the apology for update %s", update_id)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner and remove the keyboard, so it is not pressed twice.
+    A stale or already edited message is fine: the press still reaches the engine."""
+    try:
+        await query.answer()
+    except TelegramError:
+        log.info("callback query %s could not be answered (too old)", query.id)
+    if query.message is not None:
+        # The message may be too old or already without a keyboard.
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    with contextlib.suppress(TelegramError):  # only a hint
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
+async def set_commands(application: Application) -> None:
+    """The Indonesian command menu (commands.yml)."""
+    await application.bot.set_my_commands(
+        [BotCommand(c.command, c.description) for c in commands()]
+    )
+
+
+def build_application(
+    *,
+    engine: DialogueEngine | None = None,
+    settings: Settings | None = None,
+    updater: bool = True,
+    request: BaseRequest | None = None,
+) -> Application:
+    settings = settings or get_settings()
+    if not settings.telegram_bot_token:
+        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+    adapter = TelegramAdapter(
+        engine or DialogueEngine(), download_dir=Path(settings.media_dir) / "incoming"
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .post_init(set_commands)
+    )
+    if not updater:
+        builder = builder.updater(None)
+    if request is not None:  # tests: an offline request instead of HTTP
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data[ADAPTER_KEY] = adapter
+    application.add_handler(CallbackQueryHandler(adapter.handle))
+    application.add_handler(MessageHandler(filters.ALL, adapter.handle))
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def run_polling(*, settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    application = build_application(settings=settings)
+    application.run_polling(
+        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+        poll_interval=settings.telegram_poll_interval,
+        timeout=settings.telegram_poll_timeout,
+    )
