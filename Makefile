@@ -14,6 +14,11 @@ $(INSTALLED): requirements.txt
 
 setup: $(INSTALLED)
 
+# The Telegram Bot API emulator (npm telegram-test-api) for the end-to-end tests.
+TG_EMULATOR := tests/telegram/node_modules/.package-lock.json
+$(TG_EMULATOR): tests/telegram/package-lock.json
+	npm ci --prefix tests/telegram --no-audit --no-fund
+
 # Trains the NLU model only when its data or config.yml changed.
 model: setup
 	$(PY) -m nlu train --if-needed
@@ -24,7 +29,7 @@ migrate: setup
 run: model migrate
 	$(PY) -m bot run
 
-test: model
+test: model $(TG_EMULATOR)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -42,7 +47,7 @@ actions: setup
 	$(PY) -m rasa_sdk --actions actions
 
 clean:
-	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache tests/telegram/node_modules
 
 # Speed and memory, written to docs/benchmarks.md with the machine and date.
 bench: model

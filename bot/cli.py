@@ -168,6 +168,31 @@ def _cmd_tickets_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.service import change_status, get_ticket_by_number
+    from tickets.statuses import all_statuses
+
+    if args.status not in all_statuses():
+        print(f"Status tidak dikenal. Pilihan: {', '.join(all_statuses())}", file=sys.stderr)
+        return 1
+    with transaction() as session:
+        ticket = get_ticket_by_number(session=session, number=args.number)
+        if ticket is None:
+            print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+            return 1
+        try:
+            change_status(
+                session=session, ticket=ticket, to_status=args.status,
+                actor=args.actor, note=args.note,
+            )  # fmt: skip
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+    print(f"{args.number}: {args.status} (warga akan diberi tahu)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Laporin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_cmd_tickets_show)
+    set_status = tickets_sub.add_parser(
+        "set-status", help="change a ticket's status; the citizen is notified"
+    )
+    set_status.add_argument("number")
+    set_status.add_argument("status")
+    set_status.add_argument("--note", help="shown to the citizen as the officer's note")
+    set_status.add_argument("--actor", default=f"operator:{getpass.getuser()}")
+    set_status.set_defaults(func=_cmd_tickets_set_status)
     return parser
 
 
@@ -223,4 +256,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return int(args.func(args))

@@ -82,14 +82,15 @@ def create_app(*, settings: Settings | None = None, telegram: Any = None) -> Sta
         if telegram is None:
             yield
             return
-        from bot.channels.telegram.app import set_commands
+        from bot.channels.telegram.app import on_start, stop_outbox
 
         await telegram.initialize()
-        await set_commands(telegram)
         await telegram.start()
+        await on_start(telegram)  # command menu and outbox worker, as in polling mode
         try:
             yield
         finally:
+            await stop_outbox(telegram)
             await telegram.stop()
             await telegram.shutdown()
 

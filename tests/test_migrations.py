@@ -28,6 +28,7 @@ EXPECTED_TABLES = {
     "processed_update",
     "message_log",
     "unanswered_question",
+    "notification",
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -62,6 +63,8 @@ class Contact(Base):
     user_key: Mapped[str] = mapped_column(String(128))
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the channel says the user blocked the bot; no more notifications.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     citizen: Mapped[Citizen] = relationship(back_populates="contacts")
 
@@ -148,3 +151,32 @@ class TicketSequence(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notification(Base):
+    """Outbox: a message for a citizen's chat, delivered by that channel's worker.
+
+    The text is a domain response name plus its variables, rendered by the channel
+    (Indonesian wording stays in domain.yml; tickets never import a channel).
+    """
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(128))
+    response: Mapped[str] = mapped_column(String(64))
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # One notification per event and contact, however often the event is replayed.
+    dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_notification_due", "status", "channel", "next_attempt_at"),)

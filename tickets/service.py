@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, utcnow
+from tickets.notifications import notify_citizen
 from tickets.numbering import next_ticket_number
+from tickets.statuses import get_status, status_label
 
 
 def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | None:
@@ -156,3 +158,52 @@ def list_tickets(
     if status is not None:
         query = query.where(Ticket.status == status)
     return list(session.scalars(query))
+
+
+STATUS_NOTIFICATION = "utter_notifikasi_status"
+
+
+def change_status(
+    *,
+    session: Session,
+    ticket: Ticket,
+    to_status: str,
+    actor: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> TicketEvent:
+    """Move a ticket to `to_status`, record the event and notify the citizen.
+
+    Which transitions are allowed, and who may make them, is the operator
+    workflow's business; here only the status must exist and differ.
+    """
+    get_status(to_status)  # KeyError for an unknown status
+    if to_status == ticket.status:
+        raise ValueError(f"{ticket.number} is already {to_status!r}")
+    now = now or utcnow()
+    event = TicketEvent(
+        ticket=ticket,
+        kind="status_changed",
+        from_status=ticket.status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        data={},
+        created_at=now,
+    )
+    ticket.status = to_status
+    ticket.updated_at = now
+    session.add(event)
+    session.flush()
+    notify_citizen(
+        session=session,
+        ticket=ticket,
+        response=STATUS_NOTIFICATION,
+        variables={
+            "nomor": ticket.number,
+            "status_label": status_label(to_status),
+            "catatan": note or "",
+        },
+        event_key=f"event:{event.id}",
+    )
+    return event

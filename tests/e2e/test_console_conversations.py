@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.channels.console import run_console
 from bot.dialogue.engine import DialogueEngine
 from core.db import transaction
 from core.settings import ROOT_DIR
 from e2e.chat import Chat
+from tickets.models import Notification
 from tickets.serialize import ticket_to_dict
 from tickets.service import get_ticket_by_number, list_tickets
 
@@ -280,3 +282,17 @@ def test_restart_mid_conversation_resumes_and_cli_shows_ticket(
 
     listed = json.loads(_run_cli(["tickets", "list", "--json"], "", env).stdout)
     assert [t["number"] for t in listed] == [number.group()]
+
+    # An operator moves it on; the citizen's chat gets a notification in the outbox.
+    moved = _run_cli(
+        ["tickets", "set-status", number.group(), "forwarded", "--note", "ke DLH"], "", env
+    )
+    assert moved.returncode == 0, moved.stderr
+    again = _run_cli(["tickets", "set-status", number.group(), "forwarded"], "", env)
+    assert again.returncode == 1 and "already" in again.stderr
+    data = json.loads(_run_cli(["tickets", "show", number.group(), "--json"], "", env).stdout)
+    assert data["status"] == "forwarded"
+    assert data["events"][-1]["note"] == "ke DLH"
+    with transaction() as session:
+        [notice] = session.scalars(select(Notification)).all()
+        assert (notice.channel, notice.user_key, notice.status) == ("console", "andi", "pending")

@@ -16,6 +16,7 @@ from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,9 +26,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.telegram.inbound import commands, to_inbound
+from bot.channels.telegram.delivery import telegram_deliver
+from bot.channels.telegram.inbound import CHANNEL, commands, to_inbound
 from bot.channels.telegram.outbound import Labels, send_outbound
 from bot.dialogue.engine import DialogueEngine
+from bot.outbox import OutboxWorker
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -104,6 +107,36 @@ async def set_commands(application: Application) -> None:
     )
 
 
+OUTBOX_STOP_KEY = "laporin_outbox_stop"
+OUTBOX_TASK_KEY = "laporin_outbox_task"
+
+
+async def start_outbox(application: Application) -> None:
+    """Deliver ticket notifications to Telegram chats while the bot runs."""
+    adapter: TelegramAdapter = application.bot_data[ADAPTER_KEY]
+    worker = OutboxWorker(
+        channel=CHANNEL,
+        engine=adapter.engine,
+        deliver=telegram_deliver(application.bot, adapter.labels),
+    )
+    stop = asyncio.Event()
+    application.bot_data[OUTBOX_STOP_KEY] = stop
+    application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(worker.run(stop))
+
+
+async def stop_outbox(application: Application) -> None:
+    stop = application.bot_data.pop(OUTBOX_STOP_KEY, None)
+    task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
+    if stop is not None and task is not None:
+        stop.set()
+        await task
+
+
+async def on_start(application: Application) -> None:
+    await set_commands(application)
+    await start_outbox(application)
+
+
 def build_application(
     *,
     engine: DialogueEngine | None = None,
@@ -122,7 +155,11 @@ def build_application(
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .post_init(set_commands)
+        .post_init(on_start)
+        .post_stop(stop_outbox)
+        # Telegram's limits (about 30 messages/s overall, 20/min per group);
+        # flood-control answers are retried twice before the error surfaces.
+        .rate_limiter(AIORateLimiter(max_retries=2))
     )
     if not updater:
         builder = builder.updater(None)

@@ -1,0 +1,139 @@
+"""Channel worker for the notification outbox (tickets.notifications).
+
+Channel-agnostic: it claims due notifications of one channel, renders each from
+domain.yml, hands it to the channel's ``deliver`` function and records the
+outcome (sent, retry later, user blocked the bot, failed for good). Messages to
+the same chat are spaced by ``per_chat_interval`` seconds; the channel's own rate
+limiter (PTB's AIORateLimiter for Telegram) keeps the overall rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.dialogue.engine import DialogueEngine
+from bot.messages import Outbound
+from core.db import transaction
+from tickets import notifications
+
+log = logging.getLogger(__name__)
+
+
+class Result(enum.Enum):
+    SENT = "sent"
+    RETRY = "retry"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    error: str = ""
+    retry_after: timedelta | None = None
+
+
+Deliver = Callable[[str, Outbound], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    user_key: str
+    response: str
+    variables: dict[str, Any]
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        *,
+        channel: str,
+        engine: DialogueEngine,
+        deliver: Deliver,
+        batch: int = 50,
+        idle_seconds: float = 1.0,
+        per_chat_interval: float = 1.0,
+        database_url: str | None = None,
+    ) -> None:
+        self.channel = channel
+        self.engine = engine
+        self.deliver = deliver
+        self.batch = batch
+        self.idle_seconds = idle_seconds
+        self.per_chat_interval = per_chat_interval
+        self.database_url = database_url
+        self._last_sent: dict[str, float] = {}
+
+    def _claim(self) -> list[_Claimed]:
+        with transaction(self.database_url) as session:
+            rows = notifications.claim_due(session=session, channel=self.channel, limit=self.batch)
+            return [_Claimed(r.id, r.user_key, r.response, dict(r.variables)) for r in rows]
+
+    def _settle(self, notification_id: int, outcome: Outcome) -> None:
+        with transaction(self.database_url) as session:
+            if outcome.result is Result.SENT:
+                notifications.mark_sent(session=session, notification_id=notification_id)
+            elif outcome.result is Result.RETRY:
+                notifications.retry_later(
+                    session=session,
+                    notification_id=notification_id,
+                    error=outcome.error,
+                    delay=outcome.retry_after,
+                )
+            elif outcome.result is Result.BLOCKED:
+                notifications.mark_blocked(
+                    session=session, notification_id=notification_id, error=outcome.error
+                )
+            else:
+                notifications.mark_failed(
+                    session=session, notification_id=notification_id, error=outcome.error
+                )
+
+    async def _pace(self, user_key: str) -> None:
+        last = self._last_sent.get(user_key)
+        if last is not None:
+            wait = self.per_chat_interval - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        self._last_sent[user_key] = time.monotonic()
+
+    async def deliver_due(self) -> int:
+        """Deliver one batch; returns how many notifications were attempted."""
+        claimed = await asyncio.to_thread(self._claim)
+        for item in claimed:
+            try:
+                outbound = self.engine.render(item.response, **item.variables)
+            except KeyError as error:
+                outcome = Outcome(Result.FAILED, f"unknown response: {error}")
+            else:
+                await self._pace(item.user_key)
+                try:
+                    outcome = await self.deliver(item.user_key, outbound)
+                except Exception as error:  # never lose the row: retry later
+                    log.exception("notification %s: delivery crashed", item.id)
+                    outcome = Outcome(Result.RETRY, type(error).__name__)
+            if outcome.result is not Result.SENT:
+                log.warning("notification %s: %s %s", item.id, outcome.result.value, outcome.error)
+            await asyncio.to_thread(self._settle, item.id, outcome)
+        return len(claimed)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; a database hiccup is logged, not fatal."""
+        while not stop.is_set():
+            try:
+                attempted = await self.deliver_due()
+            except Exception:
+                log.exception("outbox %s: batch failed", self.channel)
+                attempted = 0
+            if attempted == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.idle_seconds)

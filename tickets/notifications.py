@@ -1,0 +1,173 @@
+"""The notification outbox: tickets write here, channel workers deliver.
+
+Delivery is at most once: a worker claims due rows (status "sending") in one
+transaction, sends, then records the outcome. A worker that dies between sending
+and recording leaves the row in "sending"; it is never sent again (a duplicate
+message is worse than a missing one, which the citizen can still see with
+"status"), and `stale_sending` lists such rows for the operators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.timestamps import utcnow
+from tickets.models import Contact, Notification, Ticket
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+BLOCKED = "blocked"
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=15)
+MAX_RETRY = timedelta(hours=1)
+
+
+def notify_citizen(
+    *,
+    session: Session,
+    ticket: Ticket,
+    response: str,
+    variables: dict[str, Any],
+    event_key: str,
+) -> list[Notification]:
+    """One notification per reachable contact of the ticket's citizen.
+
+    `event_key` names the event ("status:12"); with the contact it makes the
+    dedupe key, so replaying an event never notifies twice.
+    """
+    created = []
+    for contact in ticket.citizen.contacts:
+        if contact.blocked_at is not None:
+            continue
+        key = f"{event_key}:{contact.channel}:{contact.user_key}"
+        exists = session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
+        if exists is not None:
+            continue
+        notification = Notification(
+            ticket_id=ticket.id,
+            channel=contact.channel,
+            user_key=contact.user_key,
+            response=response,
+            variables=variables,
+            dedupe_key=key,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+        session.add(notification)
+        created.append(notification)
+    session.flush()
+    return created
+
+
+def claim_due(
+    *, session: Session, channel: str, limit: int = 50, now: datetime | None = None
+) -> list[Notification]:
+    """Due pending notifications of `channel`, marked "sending" (oldest first).
+
+    FOR UPDATE SKIP LOCKED lets several workers share the outbox on PostgreSQL;
+    SQLite serialises writers anyway.
+    """
+    now = now or utcnow()
+    rows = list(
+        session.scalars(
+            select(Notification)
+            .where(
+                Notification.status == PENDING,
+                Notification.channel == channel,
+                Notification.next_attempt_at <= now,
+            )
+            .order_by(Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status = SENDING
+        row.attempts += 1
+    session.flush()
+    return rows
+
+
+def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(status=SENT, sent_at=now or utcnow(), last_error=None)
+    )
+
+
+def retry_later(
+    *,
+    session: Session,
+    notification_id: int,
+    error: str,
+    delay: timedelta | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Back to pending with exponential backoff (or the channel's `delay`); "failed"
+    after MAX_ATTEMPTS. Returns the new status."""
+    row = session.get(Notification, notification_id)
+    if row is None:
+        return FAILED
+    now = now or utcnow()
+    row.last_error = error[:255]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = FAILED
+        return FAILED
+    backoff = min(FIRST_RETRY * 2 ** (row.attempts - 1), MAX_RETRY)
+    row.status = PENDING
+    row.next_attempt_at = now + max(backoff, delay or timedelta(0))
+    return PENDING
+
+
+def mark_failed(*, session: Session, notification_id: int, error: str) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(status=FAILED, last_error=error[:255])
+    )
+
+
+def mark_blocked(
+    *, session: Session, notification_id: int, error: str, now: datetime | None = None
+) -> None:
+    """The user blocked the bot: this and their other pending notifications stop."""
+    row = session.get(Notification, notification_id)
+    if row is None:
+        return
+    now = now or utcnow()
+    session.execute(
+        update(Contact)
+        .where(Contact.channel == row.channel, Contact.user_key == row.user_key)
+        .values(blocked_at=now)
+    )
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.channel == row.channel,
+            Notification.user_key == row.user_key,
+            Notification.status.in_((PENDING, SENDING)),
+        )
+        .values(status=BLOCKED, last_error=error[:255])
+    )
+
+
+def stale_sending(
+    *, session: Session, older_than: timedelta = timedelta(minutes=10)
+) -> Sequence[Notification]:
+    """Rows a worker claimed but never settled (it died mid-send)."""
+    cutoff = utcnow() - older_than
+    return session.scalars(
+        select(Notification).where(
+            Notification.status == SENDING, Notification.next_attempt_at <= cutoff
+        )
+    ).all()
