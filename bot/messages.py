@@ -32,6 +32,8 @@ class Inbound:
     display_name: str | None = None
     # Payload of a pressed button (e.g. '/affirm'), when the channel knows it.
     button_payload: str | None = None
+    # The user's own phone number, shared as a contact card.
+    shared_phone: str | None = None
     # Message kinds the engine cannot read (sticker, voice, ...): reply politely.
     unsupported: str | None = None
 

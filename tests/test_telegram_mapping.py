@@ -131,6 +131,14 @@ def test_unsupported_kinds(tmp_path: Path, field: str, value: dict[str, Any], ki
     assert _inbound(tmp_path, **{field: value}).unsupported == kind
 
 
+def test_own_contact_is_a_shared_phone_someone_elses_is_not(tmp_path: Path) -> None:
+    own = {"phone_number": "6281234567890", "first_name": "Siti", "user_id": 42}
+    assert _inbound(tmp_path, contact=own).shared_phone == "6281234567890"
+    other = {"phone_number": "6289876543210", "first_name": "Budi", "user_id": 7}
+    inbound = _inbound(tmp_path, contact=other)
+    assert (inbound.shared_phone, inbound.unsupported) == (None, "contact")
+
+
 def test_callback_query_is_a_button_press(tmp_path: Path) -> None:
     def make(bot: Bot) -> Any:
         data = {

@@ -48,6 +48,14 @@ def get_or_create_citizen(
     return citizen
 
 
+def set_contact_phone(*, session: Session, channel: str, user_key: str, phone: str) -> Contact:
+    """Remember the phone number a citizen shared on this channel (operators only see it)."""
+    citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
+    contact = next(c for c in citizen.contacts if (c.channel, c.user_key) == (channel, user_key))
+    contact.phone = phone
+    return contact
+
+
 def create_ticket(
     *,
     session: Session,

@@ -69,6 +69,9 @@ def interpret(
     if inbound.unsupported:
         metadata["unsupported"] = inbound.unsupported
         return _fixed("tidak_didukung", ""), metadata
+    if inbound.shared_phone:
+        entities = [_entity("phone", inbound.shared_phone)]
+        return _fixed("kirim_kontak", "/kirim_kontak", entities), metadata
     if inbound.location is not None:
         loc = inbound.location
         entities = [_entity("latitude", loc.latitude), _entity("longitude", loc.longitude)]

@@ -25,12 +25,14 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from bot.channels.telegram.app import build_application, on_start, stop_outbox
 from bot.web import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
 from e2e.telegram_emulator import TelegramEmulator
+from tickets.models import Contact
 from tickets.serialize import ticket_to_dict
 from tickets.service import change_status, get_ticket_by_number, list_tickets
 
@@ -281,6 +283,21 @@ def test_status_faq_and_unsupported_sticker(
                                                      "sticker": sticker}})  # fmt: skip
         reply = _reply_texts_after(bot, before, "belum bisa saya proses")
     assert reply
+
+
+def test_own_phone_number_is_kept_masked_in_the_reply(
+    db: str, emulator: TelegramEmulator, token: str
+) -> None:
+    with RunningBot(emulator, token) as bot:
+        before = bot.seen()
+        contact = {"phone_number": "6281234567890", "first_name": "Rini", "user_id": CHAT}
+        bot.emulator.send_update(token, {"message": {"from": USER, "chat": PRIVATE,
+                                                     "contact": contact}})  # fmt: skip
+        reply = _reply_texts_after(bot, before, "kami simpan")
+    assert any("0812******90" in t for t in reply) and not any("1234567" in t for t in reply)
+    with transaction() as session:
+        [contact_row] = session.scalars(select(Contact)).all()
+        assert (contact_row.channel, contact_row.phone) == ("telegram", "+6281234567890")
 
 
 def test_nearest_mpp_sends_venues(db: str, emulator: TelegramEmulator, token: str) -> None:

@@ -28,7 +28,6 @@ UNSUPPORTED_KINDS = (
     "video_note",
     "audio",
     "animation",
-    "contact",
     "dice",
     "game",
     "poll",
@@ -104,6 +103,12 @@ async def to_inbound(update: Update, bot: Bot, *, download_dir: Path) -> Inbound
     message = update.message
     if message is None:
         return None
+    contact = message.contact
+    if contact is not None and update.effective_user is not None:
+        # Only the sender's own number (Telegram's "share my contact"), never a third party's.
+        if contact.user_id == update.effective_user.id:
+            return replace(base, shared_phone=contact.phone_number)
+        return replace(base, unsupported="contact")
     if message.location is not None:  # also set for venues
         point = GeoPoint(message.location.latitude, message.location.longitude)
         return replace(base, location=point)
