@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from core.timestamps import format_wib
+
 FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "foto", "konfirmasi")
-# Lampung is on Western Indonesia Time (UTC+7, no daylight saving).
-WIB = timezone(timedelta(hours=7))
 
 
 def split_sender(tracker: Tracker) -> tuple[str, str]:
@@ -41,6 +41,4 @@ def previous_action(tracker: Tracker) -> str | None:
 
 
 def format_time(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(WIB).strftime("%d-%m-%Y %H.%M WIB")
+    return format_wib(value)

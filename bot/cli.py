@@ -137,12 +137,17 @@ def _cmd_tickets_list(args: argparse.Namespace) -> int:
 
 def _cmd_tickets_show(args: argparse.Namespace) -> int:
     from core.db import transaction
+    from tickets.models import StaffUser
     from tickets.serialize import ticket_to_dict
     from tickets.service import get_ticket_by_number
 
     with transaction() as session:
+        viewer = session.get(StaffUser, args.viewer) if args.viewer else None
+        if args.viewer and viewer is None:
+            print(f"Pengguna #{args.viewer} tidak ada.", file=sys.stderr)
+            return 1
         ticket = get_ticket_by_number(session=session, number=args.number)
-        data = None if ticket is None else ticket_to_dict(ticket)
+        data = None if ticket is None else ticket_to_dict(ticket, viewer=viewer)
     if data is None:
         print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
         return 1
@@ -229,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = tickets_sub.add_parser("show", help="one ticket with photos and history")
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--as", dest="viewer", type=int, help="show it as this staff user sees it")
     show.set_defaults(func=_cmd_tickets_show)
     set_status = tickets_sub.add_parser(
         "set-status", help="change a ticket's status; the citizen is notified"
@@ -238,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     set_status.add_argument("--note", help="shown to the citizen as the officer's note")
     set_status.add_argument("--actor", default=f"operator:{getpass.getuser()}")
     set_status.set_defaults(func=_cmd_tickets_set_status)
+
+    from bot.cli_workflow import register
+
+    register(sub, tickets_sub)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -40,3 +40,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Lampung is on Western Indonesia Time (UTC+7, no daylight saving).
+WIB = timezone(timedelta(hours=7))
+
+
+def format_wib(value: datetime) -> str:
+    """A time as citizens and staff read it: "26-11-2026 12.00 WIB" (naive means UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H.%M WIB")

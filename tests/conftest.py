@@ -132,7 +132,7 @@ def _clear_caches() -> None:
 
 
 # Reference rows written by core.migrate.upgrade (sync_reference_data), kept between tests.
-REFERENCE_TABLES = {"region"}
+REFERENCE_TABLES = {"region", "agency"}
 
 
 def _wipe(url: str) -> None:

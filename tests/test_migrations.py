@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "message_log",
     "unanswered_question",
     "notification",
+    "staff_user",
 }
 
 

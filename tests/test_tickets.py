@@ -382,10 +382,20 @@ def test_ticket_to_dict(db: str, tmp_path: Path, make_image: MakeImage) -> None:
         "longitude": pytest.approx(105.2610),
         "region": None,
         "agency": None,
+        "suggested_agency": "dinas_pupr",
         "confidential": False,
         "created_at": "2026-03-14T09:30:00+00:00",
         "updated_at": "2026-03-14T09:30:00+00:00",
+        "forward_due_at": "2026-03-15T09:30:00+00:00",
+        "forwarded_at": None,
+        "act_due_at": None,
+        "resolved_at": None,
         "citizen_id": citizen_id,
+        "reporter": {
+            "citizen_id": citizen_id,
+            "name": None,
+            "contacts": [{"channel": "telegram", "user_key": "77", "phone": None}],
+        },
         "photos": {
             "count": 1,
             "items": [

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -84,7 +85,16 @@ class Ticket(Base):
     longitude: Mapped[float] = mapped_column(Float)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"), index=True)
+    # The routing table's suggestion; the operator confirms it by forwarding.
+    suggested_agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Service levels (tickets/sla.yml): the operator must forward by forward_due_at,
+    # the agency act by act_due_at (set when forwarded).
+    forward_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    act_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -94,7 +104,7 @@ class Ticket(Base):
 
     citizen: Mapped[Citizen] = relationship()
     region: Mapped[Region | None] = relationship()
-    agency: Mapped[Agency | None] = relationship()
+    agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_code])
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
@@ -151,6 +161,25 @@ class TicketSequence(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffUser(Base):
+    """An operator, agency staff member, leader or admin (not a citizen).
+
+    Operators work for a region (None: the whole province); agency staff for an
+    agency, in one region for kabupaten/kota agencies.
+    """
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # operator / agency / leader / admin
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Notification(Base):

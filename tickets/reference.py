@@ -1,16 +1,17 @@
 """Reference rows that tickets point to, kept in step with the data files.
 
 Run after every migration (core.migrate.upgrade): the 15 kabupaten/kota from
-knowledge/regions.yml are inserted or renamed; rows are never deleted, since
-tickets may still refer to them.
+knowledge/regions.yml and the agencies from knowledge/agencies.yml are inserted
+or renamed; rows are never deleted, since tickets may still refer to them.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from knowledge.agencies import all_agencies
 from knowledge.regions import all_regions
-from tickets.models import Region
+from tickets.models import Agency, Region
 
 
 def sync_regions(*, session: Session) -> None:
@@ -20,3 +21,12 @@ def sync_regions(*, session: Session) -> None:
             session.add(Region(code=data.code, name=data.name, kind=data.kind))
         else:
             row.name, row.kind = data.name, data.kind
+
+
+def sync_agencies(*, session: Session) -> None:
+    for data in all_agencies():
+        row = session.get(Agency, data.code)
+        if row is None:
+            session.add(Agency(code=data.code, name=data.name, level=data.level))
+        else:
+            row.name, row.level = data.name, data.level

@@ -1,15 +1,44 @@
-"""Plain-dict views of tickets (JSON output of `tickets show --json`)."""
+"""Plain-dict views of tickets (JSON output of `tickets show --json`).
+
+Who is looking matters: for a confidential ticket (pungli, or marked "rahasia"),
+agency staff and leaders never see the reporter's name, phone, chat id or
+citizen id; operators and admins do (they may need to call back).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from tickets.models import Attachment, Ticket, TicketEvent
+from tickets.models import Attachment, StaffUser, Ticket, TicketEvent
 from tickets.statuses import status_label
 
+# Roles that may see who reported a confidential ticket.
+SEES_CONFIDENTIAL_REPORTER = ("operator", "admin")
+HIDDEN = "(dirahasiakan)"
 
-def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
+
+def reporter_visible(ticket: Ticket, viewer: StaffUser | None) -> bool:
+    """`viewer` None is the local admin CLI."""
+    if viewer is None or not ticket.confidential:
+        return True
+    return viewer.role in SEES_CONFIDENTIAL_REPORTER
+
+
+def reporter_to_dict(ticket: Ticket) -> dict[str, Any]:
+    citizen = ticket.citizen
+    return {
+        "citizen_id": citizen.id,
+        "name": citizen.display_name,
+        "contacts": [
+            {"channel": c.channel, "user_key": c.user_key, "phone": c.phone}
+            for c in citizen.contacts
+        ],
+    }
+
+
+def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[str, Any]:
+    visible = reporter_visible(ticket, viewer)
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -20,15 +49,21 @@ def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
         "longitude": ticket.longitude,
         "region": ticket.region_code,
         "agency": ticket.agency_code,
+        "suggested_agency": ticket.suggested_agency_code,
         "confidential": ticket.confidential,
         "created_at": _iso(ticket.created_at),
         "updated_at": _iso(ticket.updated_at),
-        "citizen_id": ticket.citizen_id,
+        "forward_due_at": _iso(ticket.forward_due_at),
+        "forwarded_at": _iso(ticket.forwarded_at),
+        "act_due_at": _iso(ticket.act_due_at),
+        "resolved_at": _iso(ticket.resolved_at),
+        "citizen_id": ticket.citizen_id if visible else None,
+        "reporter": reporter_to_dict(ticket) if visible else HIDDEN,
         "photos": {
             "count": len(ticket.attachments),
             "items": [attachment_to_dict(a) for a in ticket.attachments],
         },
-        "events": [event_to_dict(e) for e in ticket.events],
+        "events": [event_to_dict(e, hide_citizen=not visible) for e in ticket.events],
     }
 
 
@@ -44,17 +79,20 @@ def attachment_to_dict(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def event_to_dict(event: TicketEvent) -> dict[str, Any]:
+def event_to_dict(event: TicketEvent, *, hide_citizen: bool = False) -> dict[str, Any]:
+    actor = event.actor
+    if hide_citizen and actor.startswith("citizen:"):
+        actor = "citizen"
     return {
         "kind": event.kind,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "actor": event.actor,
+        "actor": actor,
         "note": event.note,
         "data": event.data,
         "created_at": _iso(event.created_at),
     }
 
 
-def _iso(value: datetime) -> str:
-    return value.isoformat()
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -13,9 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from knowledge.agencies import route_for
 from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, utcnow
 from tickets.notifications import notify_citizen
 from tickets.numbering import next_ticket_number
+from tickets.sla import forward_due
 from tickets.statuses import get_status, status_label
 
 
@@ -96,10 +98,12 @@ def create_ticket(
         latitude=latitude,
         longitude=longitude,
         region_code=region_code,
+        suggested_agency_code=route_for(category).agency,
         confidential=confidential,
         citizen=citizen,
         created_at=now,
         updated_at=now,
+        forward_due_at=forward_due(now),
     )
     session.add(ticket)
     session.flush()
@@ -139,11 +143,17 @@ def _link_attachments(session: Session, ticket: Ticket, attachment_ids: Sequence
     return sorted(linked)
 
 
+# What ticket_to_dict reads, loaded with the ticket so it works after the session closes.
+_SERIALISED = (
+    selectinload(Ticket.events),
+    selectinload(Ticket.attachments),
+    selectinload(Ticket.citizen).selectinload(Citizen.contacts),
+)
+
+
 def get_ticket_by_number(*, session: Session, number: str) -> Ticket | None:
     return session.scalars(
-        select(Ticket)
-        .where(Ticket.number == number.strip().upper())
-        .options(selectinload(Ticket.events), selectinload(Ticket.attachments))
+        select(Ticket).where(Ticket.number == number.strip().upper()).options(*_SERIALISED)
     ).one_or_none()
 
 
@@ -159,7 +169,7 @@ def list_tickets(
         select(Ticket)
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(limit)
-        .options(selectinload(Ticket.events), selectinload(Ticket.attachments))
+        .options(*_SERIALISED)
     )
     if citizen_id is not None:
         query = query.where(Ticket.citizen_id == citizen_id)

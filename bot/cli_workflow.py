@@ -1,0 +1,185 @@
+"""Staff users and workflow actions on the command line (part of `python -m bot`).
+
+python -m bot users add --name NAME --role operator|agency|leader|admin
+                        [--region CODE] [--agency CODE] [--telegram-id ID]
+python -m bot users list [--json]
+python -m bot tickets queue [--region CODE] [--agency CODE] [--json]
+python -m bot tickets forward|reroute|merge|reject|accept|progress|resolve NUMBER
+                        --as STAFF_ID [--agency CODE] [--region CODE]
+                        [--reason TEXT] [--note TEXT] [--into NUMBER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from core.timestamps import format_wib
+
+ROLES = ("operator", "agency", "leader", "admin")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _cmd_users_add(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from knowledge.agencies import get_agency
+    from knowledge.regions import get_region
+    from tickets.models import StaffUser
+
+    if args.region and get_region(args.region) is None:
+        print(f"Wilayah {args.region!r} tidak dikenal.", file=sys.stderr)
+        return 1
+    if args.agency and get_agency(args.agency) is None:
+        print(f"Instansi {args.agency!r} tidak dikenal.", file=sys.stderr)
+        return 1
+    if args.role == "agency" and not args.agency:
+        print("Petugas instansi memerlukan --agency.", file=sys.stderr)
+        return 1
+    with transaction() as session:
+        user = StaffUser(
+            name=args.name, role=args.role, region_code=args.region, agency_code=args.agency,
+            telegram_user_id=args.telegram_id, active=True,
+        )  # fmt: skip
+        session.add(user)
+        session.flush()
+        print(f"Pengguna #{user.id} ({args.role}) ditambahkan.")
+    return 0
+
+
+def _cmd_users_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from core.db import transaction
+    from tickets.models import StaffUser
+
+    with transaction() as session:
+        users = [
+            {
+                "id": u.id,
+                "name": u.name,
+                "role": u.role,
+                "region": u.region_code,
+                "agency": u.agency_code,
+                "telegram_user_id": u.telegram_user_id,
+                "active": u.active,
+            }
+            for u in session.scalars(select(StaffUser).order_by(StaffUser.id))
+        ]
+    if args.json:
+        _print_json(users)
+        return 0
+    for u in users:
+        scope = " ".join(str(x) for x in (u["region"], u["agency"]) if x) or "seluruh provinsi"
+        print(f"#{u['id']:<4} {u['role']:<9} {scope:<32} {u['name']}")
+    return 0
+
+
+def _cmd_queue(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from core.db import transaction
+    from tickets.models import Ticket
+    from tickets.statuses import all_statuses
+
+    open_statuses = [s.id for s in all_statuses().values() if s.open]
+    with transaction() as session:
+        query = select(Ticket).where(Ticket.status.in_(open_statuses)).order_by(Ticket.id)
+        if args.region:
+            query = query.where(Ticket.region_code == args.region)
+        if args.agency:
+            query = query.where(Ticket.agency_code == args.agency)
+        rows: list[dict[str, Any]] = []
+        for t in session.scalars(query):
+            due = t.forward_due_at if t.status == "new" else t.act_due_at
+            rows.append(
+                {
+                    "number": t.number,
+                    "status": t.status,
+                    "category": t.category,
+                    "region": t.region_code,
+                    "agency": t.agency_code or t.suggested_agency_code,
+                    "due": due.isoformat() if due else None,
+                    "due_wib": format_wib(due) if due else "-",
+                }
+            )
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        due = r["due_wib"]
+        print(f"{r['number']}  {r['status']:<11} {r['category']:<17} "
+              f"{r['region'] or '-':<20} {r['agency'] or 'triase':<14} batas {due}")  # fmt: skip
+    return 0
+
+
+def _cmd_action(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from core.db import transaction
+    from tickets.models import StaffUser
+    from tickets.service import get_ticket_by_number
+    from tickets.workflow import Request, WorkflowError, conflict_error, perform
+
+    try:
+        with transaction() as session:
+            actor = session.get(StaffUser, args.actor)
+            if actor is None or not actor.active:
+                print(f"Pengguna #{args.actor} tidak ada atau tidak aktif.", file=sys.stderr)
+                return 1
+            ticket = get_ticket_by_number(session=session, number=args.number)
+            if ticket is None:
+                print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+                return 1
+            target = get_ticket_by_number(session=session, number=args.into) if args.into else None
+            request = Request(agency=args.agency, region=args.region, reason=args.reason,
+                              note=args.note, target=target)  # fmt: skip
+            event = perform(session=session, ticket=ticket, action=args.action, actor=actor,
+                            request=request)  # fmt: skip
+            print(f"{ticket.number}: {event.from_status} -> {event.to_status}")
+    except WorkflowError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except StaleDataError:
+        print(str(conflict_error(args.number)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(sub: Any, tickets_sub: Any) -> None:
+    """Add `users ...` to the top-level parser and the workflow actions to `tickets ...`."""
+    from tickets.workflow import actions
+
+    users = sub.add_parser("users", help="operators, agency staff, leaders, admins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="register a staff user")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--region", help="region code (operators, kabupaten/kota agency staff)")
+    add.add_argument("--agency", help="agency code (agency staff)")
+    add.add_argument("--telegram-id", type=int, help="their Telegram user id")
+    add.set_defaults(func=_cmd_users_add)
+    listing = users_sub.add_parser("list", help="registered staff users")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_cmd_users_list)
+
+    queue = tickets_sub.add_parser("queue", help="open tickets of a region or agency")
+    queue.add_argument("--region")
+    queue.add_argument("--agency")
+    queue.add_argument("--json", action="store_true")
+    queue.set_defaults(func=_cmd_queue)
+
+    for name in actions():
+        action = tickets_sub.add_parser(name, help=f"workflow action: {name}")
+        action.add_argument("number")
+        action.add_argument("--as", dest="actor", type=int, required=True, help="staff user id")
+        action.add_argument("--agency")
+        action.add_argument("--region")
+        action.add_argument("--reason")
+        action.add_argument("--note")
+        action.add_argument("--into", help="the ticket a duplicate merges into")
+        action.set_defaults(func=_cmd_action, action=name)

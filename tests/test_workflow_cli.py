@@ -1,0 +1,95 @@
+"""`python -m bot users ...` and the workflow actions on `python -m bot tickets ...`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from core.db import transaction
+from tickets.service import create_ticket, get_or_create_citizen
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, err = _run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _ticket(category: str, *, confidential: bool = False) -> str:
+    with transaction() as session:
+        citizen = get_or_create_citizen(
+            session=session, channel="telegram", user_key="555", display_name="Pelapor Rahasia"
+        )
+        ticket = create_ticket(
+            session=session, citizen=citizen, category=category, description="uraian",
+            latitude=-5.43, longitude=105.26, region_code="bandar_lampung",
+            confidential=confidential,
+        )  # fmt: skip
+        return ticket.number
+
+
+def test_users_and_a_ticket_through_its_life(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "users", "add", "--name", "Op BDL", "--role", "operator",
+                "--region", "bandar_lampung")[0] == 0  # fmt: skip
+    assert _run(capsys, "users", "add", "--name", "Staf DLH", "--role", "agency",
+                "--region", "bandar_lampung", "--agency", "dlh")[0] == 0  # fmt: skip
+    code, _, err = _run(capsys, "users", "add", "--name", "X", "--role", "agency")
+    assert code == 1 and "--agency" in err
+    users = _json(capsys, "users", "list")
+    operator, staff = (u["id"] for u in users)
+
+    number = _ticket("sampah")
+    [row] = _json(capsys, "tickets", "queue", "--region", "bandar_lampung")
+    assert (row["number"], row["agency"], row["status"]) == (number, "dlh", "new")
+
+    code, _, err = _run(capsys, "tickets", "accept", number, "--as", str(staff))
+    assert code == 1 and "bukan wewenang" in err  # not in DLH's queue until forwarded
+    assert _run(capsys, "tickets", "forward", number, "--as", str(operator),
+                "--agency", "dlh")[0] == 0  # fmt: skip
+    assert _run(capsys, "tickets", "accept", number, "--as", str(staff))[0] == 0
+    code, out, _ = _run(capsys, "tickets", "resolve", number, "--as", str(staff),
+                        "--note", "sudah diangkut")  # fmt: skip
+    assert code == 0 and "in_progress -> resolved" in out
+    data = _json(capsys, "tickets", "show", number)
+    assert [e["kind"] for e in data["events"]] == ["created", "forward", "accept", "resolve"]
+    assert data["events"][1]["actor"] == f"operator:{operator}"
+    assert _json(capsys, "tickets", "queue", "--region", "bandar_lampung") == []
+
+
+def test_confidential_reporter_is_hidden_from_agency_staff(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "users", "add", "--name", "Op", "--role", "operator", "--region", "bandar_lampung")
+    _run(capsys, "users", "add", "--name", "Inspektur", "--role", "agency",
+         "--region", "bandar_lampung", "--agency", "inspektorat")  # fmt: skip
+    operator, inspector = (u["id"] for u in _json(capsys, "users", "list"))
+    number = _ticket("pungli", confidential=True)
+
+    as_operator = _json(capsys, "tickets", "show", number, "--as", str(operator))
+    assert as_operator["reporter"]["name"] == "Pelapor Rahasia"
+    assert as_operator["reporter"]["contacts"][0]["user_key"] == "555"
+
+    as_agency = _json(capsys, "tickets", "show", number, "--as", str(inspector))
+    text = json.dumps(as_agency)
+    assert as_agency["reporter"] == "(dirahasiakan)" and as_agency["citizen_id"] is None
+    assert "Pelapor Rahasia" not in text and "555" not in text
+    assert all(not e["actor"].startswith("citizen:") for e in as_agency["events"])
+
+
+def test_unknown_staff_or_ticket(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    number = _ticket("sampah")
+    code, _, err = _run(capsys, "tickets", "forward", number, "--as", "999", "--agency", "dlh")
+    assert code == 1 and "#999" in err
+    _run(capsys, "users", "add", "--name", "Op", "--role", "operator")
+    [user] = _json(capsys, "users", "list")
+    code, _, err = _run(capsys, "tickets", "forward", "LPG-2026-999999", "--as", str(user["id"]))
+    assert code == 1 and "tidak ditemukan" in err

@@ -1,0 +1,220 @@
+"""The operator workflow: who may move a ticket where (tickets/workflow.yml).
+
+`perform(...)` checks the action, the actor's role and scope, the ticket's status
+and the inputs, then changes the ticket, records a TicketEvent with the actor and
+queues the citizen's notification, all in the caller's transaction.
+
+Two people acting on the same ticket at once cannot both win: `perform` first
+re-reads the ticket with a row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite
+transactions already hold the write lock), so the second waits and then sees the
+new status (`status` error). The ticket's version column is the safety net: a
+stale UPDATE raises StaleDataError, which callers report with `conflict_error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from core.timestamps import format_wib, utcnow
+from knowledge.agencies import get_agency
+from knowledge.regions import get_region
+from tickets.models import StaffUser, Ticket, TicketEvent
+from tickets.notifications import notify_citizen
+from tickets.sla import act_due, forward_due
+from tickets.statuses import is_open, status_label
+
+WORKFLOW_FILE = Path(__file__).with_name("workflow.yml")
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    roles: tuple[str, ...]
+    from_statuses: tuple[str, ...]
+    to: str
+    needs: tuple[str, ...]
+    notify: str | None
+
+
+@cache
+def _config() -> tuple[dict[str, Action], dict[str, str]]:
+    data = yaml.safe_load(WORKFLOW_FILE.read_text(encoding="utf-8"))
+    actions = {
+        name: Action(
+            name=name,
+            roles=tuple(raw["roles"]),
+            from_statuses=tuple(raw["from"]),
+            to=raw["to"],
+            needs=tuple(raw.get("needs") or ()),
+            notify=raw.get("notify"),
+        )
+        for name, raw in data["actions"].items()
+    }
+    for action in actions.values():
+        for status in (*action.from_statuses, action.to):
+            status_label(status)  # KeyError for a status statuses.yml does not know
+    return actions, dict(data["errors"])
+
+
+def actions() -> dict[str, Action]:
+    return _config()[0]
+
+
+class WorkflowError(Exception):
+    """A refused action; `str(error)` is the Indonesian message for staff."""
+
+    def __init__(self, code: str, **variables: Any) -> None:
+        self.code = code
+        super().__init__(_config()[1][code].format(**variables))
+
+
+@dataclass
+class Request:
+    """What the actor gives with an action (only what the action needs is read)."""
+
+    agency: str | None = None
+    region: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    target: Ticket | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def conflict_error(number: str) -> WorkflowError:
+    """The message for a StaleDataError that escaped a transaction (a lost race)."""
+    return WorkflowError("conflict", nomor=number)
+
+
+def available_actions(ticket: Ticket, actor: StaffUser) -> list[str]:
+    """Actions this actor may take on this ticket now (for buttons and menus)."""
+    return [
+        a.name
+        for a in actions().values()
+        if ticket.status in a.from_statuses
+        and _role_ok(a, actor)
+        and _scope_error(ticket, actor) is None
+    ]
+
+
+def _role_ok(action: Action, actor: StaffUser) -> bool:
+    return actor.role == ADMIN or actor.role in action.roles
+
+
+def _scope_error(ticket: Ticket, actor: StaffUser) -> str | None:
+    """Why the ticket is outside the actor's queue, or None."""
+    if actor.role == ADMIN:
+        return None
+    if actor.region_code is not None and actor.region_code != ticket.region_code:
+        return f"wilayah {actor.region_code}"
+    if actor.role == "agency" and actor.agency_code != ticket.agency_code:
+        return f"instansi {actor.agency_code}"
+    return None
+
+
+def _check(action: Action, ticket: Ticket, actor: StaffUser, request: Request) -> None:
+    if not _role_ok(action, actor):
+        raise WorkflowError("role", peran=actor.role, aksi=action.name)
+    scope = _scope_error(ticket, actor)
+    if scope is not None:
+        raise WorkflowError("scope", nomor=ticket.number, lingkup=scope)
+    if ticket.status not in action.from_statuses:
+        raise WorkflowError("status", nomor=ticket.number, status=ticket.status, aksi=action.name)
+    missing = [need for need in action.needs if not getattr(request, need)]
+    if missing:
+        raise WorkflowError("missing", aksi=action.name, kurang=", ".join(missing))
+    if request.agency is not None and get_agency(request.agency) is None:
+        raise WorkflowError("agency", instansi=request.agency)
+    if request.region is not None and get_region(request.region) is None:
+        raise WorkflowError("region", wilayah=request.region)
+
+
+def _apply(action: Action, ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    """Change the ticket for `action`; returns what the event should record."""
+    data: dict[str, Any] = {}
+    if action.name == "forward":
+        ticket.agency_code = request.agency
+        ticket.forwarded_at = now
+        ticket.act_due_at = act_due(now)
+        data["agency"] = request.agency
+    elif action.name == "reroute":
+        region = request.region or ticket.region_code
+        agency = request.agency or ticket.agency_code or ticket.suggested_agency_code
+        if region == ticket.region_code and agency == (
+            ticket.agency_code or ticket.suggested_agency_code
+        ):
+            raise WorkflowError("reroute_same")
+        data.update(from_region=ticket.region_code, to_region=region,
+                    from_agency=ticket.agency_code, to_agency=agency)  # fmt: skip
+        ticket.region_code = region
+        ticket.suggested_agency_code = agency
+        ticket.agency_code = None
+        ticket.forwarded_at = ticket.act_due_at = None
+        # The new queue gets a fresh forwarding deadline.
+        ticket.forward_due_at = forward_due(now)
+    elif action.name == "merge":
+        target = request.target
+        if target is None or target.id == ticket.id or not is_open(target.status):
+            raise WorkflowError("target", target=target.number if target else "-")
+        ticket.merged_into_id = target.id
+        data["merged_into"] = target.number
+    elif action.name == "resolve":
+        ticket.resolved_at = now
+    return data
+
+
+def perform(
+    *,
+    session: Session,
+    ticket: Ticket,
+    action: str,
+    actor: StaffUser,
+    request: Request | None = None,
+    now: datetime | None = None,
+) -> TicketEvent:
+    config = actions().get(action)
+    if config is None:
+        raise WorkflowError("unknown_action", aksi=action)
+    request = request or Request()
+    now = now or utcnow()
+    session.refresh(ticket, with_for_update=True)
+    _check(config, ticket, actor, request)
+    from_status = ticket.status
+    data = _apply(config, ticket, request, now)
+    ticket.status = config.to
+    ticket.updated_at = now
+    event = TicketEvent(
+        ticket=ticket,
+        kind=action,
+        from_status=from_status,
+        to_status=config.to,
+        actor=f"{actor.role}:{actor.id}",
+        note=request.note or request.reason,
+        data=data,
+        created_at=now,
+    )
+    session.add(event)
+    session.flush()
+    if config.notify:
+        agency = get_agency(ticket.agency_code or "")
+        notify_citizen(
+            session=session,
+            ticket=ticket,
+            response=config.notify,
+            variables={
+                "nomor": ticket.number,
+                "instansi": agency.name if agency else "",
+                "catatan": request.note or request.reason or "",
+                "batas": format_wib(ticket.act_due_at) if ticket.act_due_at else "",
+                "target": data.get("merged_into", ""),
+            },
+            event_key=f"event:{event.id}",
+        )
+    return event
