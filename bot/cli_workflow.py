@@ -1,6 +1,6 @@
 """Staff users and workflow actions on the command line (part of `python -m bot`).
 
-python -m bot users add --name NAME --role operator|agency|leader|admin
+python -m bot users add --name NAME --role operator|coordinator|agency|agency_head|leader|admin
                         [--region CODE] [--agency CODE] [--telegram-id ID]
 python -m bot users list [--json]
 python -m bot tickets queue [--region CODE] [--agency CODE] [--json]
@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
-from core.timestamps import format_wib
+from core.timestamps import WIB, format_wib, utcnow
 
-ROLES = ("operator", "agency", "leader", "admin")
+ROLES = ("operator", "coordinator", "agency", "agency_head", "leader", "admin")
 
 
 def _print_json(data: Any) -> None:
@@ -37,7 +38,7 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
     if args.agency and get_agency(args.agency) is None:
         print(f"Instansi {args.agency!r} tidak dikenal.", file=sys.stderr)
         return 1
-    if args.role == "agency" and not args.agency:
+    if args.role in ("agency", "agency_head") and not args.agency:
         print("Petugas instansi memerlukan --agency.", file=sys.stderr)
         return 1
     with transaction() as session:
@@ -150,6 +151,55 @@ def _cmd_action(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_when(text: str | None) -> datetime | None:
+    """ISO date or time; naive means WIB (what staff type)."""
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=WIB)
+
+
+def _cmd_sla_sweep(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.escalation import sweep_and_digest
+
+    now = _parse_when(args.now) or utcnow()
+    with transaction() as session:
+        result, digests = sweep_and_digest(session=session, now=now)
+    if args.json:
+        _print_json({"now": now.isoformat(), "recorded": result.recorded,
+                     "notified": result.notified, "digests": digests})  # fmt: skip
+        return 0
+    print(f"{len(result.recorded)} pelanggaran baru dicatat, {result.notified} pesan ke atasan, "
+          f"{digests} ringkasan untuk pimpinan.")  # fmt: skip
+    for number, kind, level in result.recorded:
+        print(f"  {number}  {kind:<7} level {level}")
+    return 0
+
+
+def _cmd_sla_report(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.escalation import report
+
+    start, end = _parse_when(args.start), _parse_when(args.end)
+    if start is None or end is None or end <= start:
+        print("Isi --from dan --to (ISO, --to setelah --from).", file=sys.stderr)
+        return 1
+    with transaction() as session:
+        data = report(session=session, start=start, end=end)
+    if args.json:
+        _print_json(data)
+        return 0
+    print(f"Periode {format_wib(start)} s.d. {format_wib(end)}: {data['tickets_filed']} laporan")
+    print(f"Terlambat diteruskan (operator wilayah): {data['forward_breaches']}")
+    for region, count in data["by_region_operators"].items():
+        print(f"  {region:<24} {count}")
+    print(f"Terlambat ditindaklanjuti (instansi): {data['act_breaches']}")
+    for agency, count in data["by_agency"].items():
+        print(f"  {agency:<40} {count}")
+    return 0
+
+
 def register(sub: Any, tickets_sub: Any) -> None:
     """Add `users ...` to the top-level parser and the workflow actions to `tickets ...`."""
     from tickets.workflow import actions
@@ -166,6 +216,18 @@ def register(sub: Any, tickets_sub: Any) -> None:
     listing = users_sub.add_parser("list", help="registered staff users")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_cmd_users_list)
+
+    sla = sub.add_parser("sla", help="service levels: sweep for breaches, report")
+    sla_sub = sla.add_subparsers(dest="sla_command", required=True)
+    sweep = sla_sub.add_parser("sweep", help="record missed deadlines and notify supervisors")
+    sweep.add_argument("--now", help="ISO time to sweep at (default: now; naive = WIB)")
+    sweep.add_argument("--json", action="store_true")
+    sweep.set_defaults(func=_cmd_sla_sweep)
+    report = sla_sub.add_parser("report", help="breaches per region's operators and per agency")
+    report.add_argument("--from", dest="start", required=True, help="ISO date/time (WIB)")
+    report.add_argument("--to", dest="end", required=True, help="ISO date/time (WIB)")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(func=_cmd_sla_report)
 
     queue = tickets_sub.add_parser("queue", help="open tickets of a region or agency")
     queue.add_argument("--region")

@@ -82,7 +82,7 @@ def create_app(*, settings: Settings | None = None, telegram: Any = None) -> Sta
         if telegram is None:
             yield
             return
-        from bot.channels.telegram.app import on_start, stop_outbox
+        from bot.channels.telegram.app import on_start, stop_workers
 
         await telegram.initialize()
         await telegram.start()
@@ -90,7 +90,7 @@ def create_app(*, settings: Settings | None = None, telegram: Any = None) -> Sta
         try:
             yield
         finally:
-            await stop_outbox(telegram)
+            await stop_workers(telegram)
             await telegram.stop()
             await telegram.shutdown()
 

@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "unanswered_question",
     "notification",
     "staff_user",
+    "escalation",
 }
 
 

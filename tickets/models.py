@@ -182,6 +182,30 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Escalation(Base):
+    """One missed deadline of one ticket, recorded once (the SLA sweep).
+
+    kind "forward": the region's operators did not forward by forward_due_at;
+    kind "act": the agency did not resolve by act_due_at. Level 1 goes to the
+    region coordinator or the agency head, level 2 (still late a day later) to
+    the leaders' daily digest. A re-routed ticket has a new deadline, so a new
+    breach.
+    """
+
+    __tablename__ = "escalation"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", "level", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Who was late: the region (forward) or the agency in its region (act).
+    region_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    agency_code: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
 class Notification(Base):
     """Outbox: a message for a citizen's chat, delivered by that channel's worker.
 

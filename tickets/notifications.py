@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.timestamps import utcnow
-from tickets.models import Contact, Notification, Ticket
+from tickets.models import Contact, Notification, StaffUser, Ticket
 
 PENDING = "pending"
 SENDING = "sending"
@@ -66,6 +66,35 @@ def notify_citizen(
         created.append(notification)
     session.flush()
     return created
+
+
+def notify_staff(
+    *,
+    session: Session,
+    staff: StaffUser,
+    response: str,
+    variables: dict[str, Any],
+    key: str,
+) -> Notification | None:
+    """A message for a staff member's Telegram chat; None when they have no chat or
+    `key` was already notified."""
+    if staff.telegram_user_id is None or not staff.active:
+        return None
+    dedupe = f"{key}:staff:{staff.id}"
+    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)):
+        return None
+    notification = Notification(
+        channel="telegram",
+        user_key=str(staff.telegram_user_id),
+        response=response,
+        variables=variables,
+        dedupe_key=dedupe,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(notification)
+    return notification
 
 
 def claim_due(

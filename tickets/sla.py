@@ -16,6 +16,8 @@ SLA_FILE = Path(__file__).with_name("sla.yml")
 class ServiceLevels:
     forward_within: timedelta
     act_within: timedelta
+    leaders_after: timedelta
+    sweep_every: timedelta
 
 
 @cache
@@ -24,6 +26,8 @@ def service_levels() -> ServiceLevels:
     return ServiceLevels(
         forward_within=timedelta(hours=float(data["forward_within_hours"])),
         act_within=timedelta(hours=float(data["act_within_hours"])),
+        leaders_after=timedelta(hours=float(data["escalate_to_leaders_after_hours"])),
+        sweep_every=timedelta(minutes=float(data["sweep_every_minutes"])),
     )
 
 

@@ -32,6 +32,7 @@ from tickets.statuses import is_open, status_label
 
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yml")
 ADMIN = "admin"
+AGENCY_ROLES = ("agency", "agency_head")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _scope_error(ticket: Ticket, actor: StaffUser) -> str | None:
         return None
     if actor.region_code is not None and actor.region_code != ticket.region_code:
         return f"wilayah {actor.region_code}"
-    if actor.role == "agency" and actor.agency_code != ticket.agency_code:
+    if actor.role in AGENCY_ROLES and actor.agency_code != ticket.agency_code:
         return f"instansi {actor.agency_code}"
     return None
 

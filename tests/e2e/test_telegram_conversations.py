@@ -27,7 +27,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.channels.telegram.app import build_application, on_start, stop_outbox
+from bot.channels.telegram.app import build_application, on_start, stop_workers
 from bot.web import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
@@ -82,7 +82,7 @@ class RunningBot:
                 self._ready.set()
                 while not self._stop.is_set():
                     await asyncio.sleep(0.05)
-                await stop_outbox(app)
+                await stop_workers(app)
                 await app.updater.stop()
                 await app.stop()
 

@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import sla_worker
 from bot.channels.telegram.delivery import telegram_deliver
 from bot.channels.telegram.inbound import CHANNEL, commands, to_inbound
 from bot.channels.telegram.outbound import Labels, send_outbound
@@ -107,34 +108,37 @@ async def set_commands(application: Application) -> None:
     )
 
 
-OUTBOX_STOP_KEY = "laporin_outbox_stop"
-OUTBOX_TASK_KEY = "laporin_outbox_task"
+WORKERS_STOP_KEY = "laporin_workers_stop"
+WORKERS_TASKS_KEY = "laporin_workers_tasks"
 
 
-async def start_outbox(application: Application) -> None:
-    """Deliver ticket notifications to Telegram chats while the bot runs."""
+async def start_workers(application: Application) -> None:
+    """While the bot runs: deliver notifications to Telegram chats, and sweep SLAs."""
     adapter: TelegramAdapter = application.bot_data[ADAPTER_KEY]
-    worker = OutboxWorker(
+    outbox = OutboxWorker(
         channel=CHANNEL,
         engine=adapter.engine,
         deliver=telegram_deliver(application.bot, adapter.labels),
     )
     stop = asyncio.Event()
-    application.bot_data[OUTBOX_STOP_KEY] = stop
-    application.bot_data[OUTBOX_TASK_KEY] = asyncio.create_task(worker.run(stop))
+    application.bot_data[WORKERS_STOP_KEY] = stop
+    application.bot_data[WORKERS_TASKS_KEY] = [
+        asyncio.create_task(outbox.run(stop)),
+        asyncio.create_task(sla_worker.run(stop)),
+    ]
 
 
-async def stop_outbox(application: Application) -> None:
-    stop = application.bot_data.pop(OUTBOX_STOP_KEY, None)
-    task = application.bot_data.pop(OUTBOX_TASK_KEY, None)
-    if stop is not None and task is not None:
+async def stop_workers(application: Application) -> None:
+    stop = application.bot_data.pop(WORKERS_STOP_KEY, None)
+    tasks = application.bot_data.pop(WORKERS_TASKS_KEY, [])
+    if stop is not None:
         stop.set()
-        await task
+        await asyncio.gather(*tasks)
 
 
 async def on_start(application: Application) -> None:
     await set_commands(application)
-    await start_outbox(application)
+    await start_workers(application)
 
 
 def build_application(
@@ -156,7 +160,7 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .post_init(on_start)
-        .post_stop(stop_outbox)
+        .post_stop(stop_workers)
         # Telegram's limits (about 30 messages/s overall, 20/min per group);
         # flood-control answers are retried twice before the error surfaces.
         .rate_limiter(AIORateLimiter(max_retries=2))
