@@ -14,7 +14,7 @@ stale UPDATE raises StaleDataError, which callers report with `conflict_error`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,14 @@ class Action:
 
 
 @cache
+def _raw() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(WORKFLOW_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def _config() -> tuple[dict[str, Action], dict[str, str]]:
-    data = yaml.safe_load(WORKFLOW_FILE.read_text(encoding="utf-8"))
+    data = _raw()
     actions = {
         name: Action(
             name=name,
@@ -218,4 +224,79 @@ def perform(
             },
             event_key=f"event:{event.id}",
         )
+    return event
+
+
+# --- the citizen's side: rating and reopening a resolved ticket -----------------
+
+
+class CitizenRefusal(Exception):
+    """Why a citizen cannot rate or reopen; `str(error)` is the Indonesian reason."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(_raw()["citizen_errors"][code])
+
+
+def _own_resolved(ticket: Ticket, citizen_id: int) -> None:
+    if ticket.citizen_id != citizen_id:
+        raise CitizenRefusal("not_yours")
+    if ticket.status != "resolved":
+        raise CitizenRefusal("not_resolved")
+
+
+def rate(
+    *,
+    session: Session,
+    ticket: Ticket,
+    citizen_id: int,
+    rating: int,
+    now: datetime | None = None,
+) -> TicketEvent:
+    """The citizen's 1-5 verdict on their resolved ticket (once)."""
+    session.refresh(ticket, with_for_update=True)
+    _own_resolved(ticket, citizen_id)
+    if ticket.rating is not None:
+        raise CitizenRefusal("already_rated")
+    if not 1 <= rating <= 5:
+        raise CitizenRefusal("bad_rating")
+    now = now or utcnow()
+    ticket.rating, ticket.rated_at = rating, now
+    event = TicketEvent(ticket=ticket, kind="rated", from_status=ticket.status,
+                        to_status=ticket.status, actor=f"citizen:{citizen_id}",
+                        data={"rating": rating}, created_at=now)  # fmt: skip
+    session.add(event)
+    session.flush()
+    return event
+
+
+def comment(*, session: Session, ticket: Ticket, citizen_id: int, text: str) -> None:
+    """The optional comment that follows a rating."""
+    if ticket.citizen_id != citizen_id:
+        raise CitizenRefusal("not_yours")
+    ticket.rating_comment = text.strip()[:2000]
+    session.flush()
+
+
+def reopen(
+    *, session: Session, ticket: Ticket, citizen_id: int, now: datetime | None = None
+) -> TicketEvent:
+    """ "Belum beres": back to the agency within the reopening window, with a new
+    action deadline."""
+    session.refresh(ticket, with_for_update=True)
+    _own_resolved(ticket, citizen_id)
+    now = now or utcnow()
+    window = timedelta(days=int(_raw()["reopen_within_days"]))
+    if ticket.resolved_at is None or now - ticket.resolved_at > window:
+        raise CitizenRefusal("too_late")
+    ticket.status = "in_progress"
+    ticket.resolved_at = None
+    ticket.rating = ticket.rated_at = None
+    ticket.act_due_at = act_due(now)
+    ticket.updated_at = now
+    event = TicketEvent(ticket=ticket, kind="reopened", from_status="resolved",
+                        to_status="in_progress", actor=f"citizen:{citizen_id}",
+                        data={}, created_at=now)  # fmt: skip
+    session.add(event)
+    session.flush()
     return event

@@ -62,9 +62,18 @@ def fill(template: str, variables: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _buttons(raw: list[dict[str, Any]] | None, variables: Mapping[str, Any]) -> list[Button]:
+def _buttons(
+    raw: list[dict[str, Any]] | None, variables: Mapping[str, Any], *, template: bool
+) -> list[Button]:
+    """Buttons with filled titles. Payloads are filled only in domain templates, which
+    write JSON braces doubled ('/beri_nilai{{"nomor": "{nomor}"}}'); payloads that
+    actions send are final."""
     return [
-        Button(title=fill(str(b["title"]), variables), payload=str(b["payload"])) for b in raw or []
+        Button(
+            title=fill(str(b["title"]), variables),
+            payload=fill(str(b["payload"]), variables) if template else str(b["payload"]),
+        )
+        for b in raw or []
     ]
 
 
@@ -87,7 +96,7 @@ def render_response(
     chosen = random.Random(f"{seed}:{name}").choice(variations)
     out = Outbound(
         text=fill(chosen["text"], variables).strip() if chosen.get("text") else None,
-        buttons=_buttons(chosen.get("buttons"), variables),
+        buttons=_buttons(chosen.get("buttons"), variables, template=True),
         image_path=chosen.get("image"),
     )
     _apply_custom(out, chosen.get("custom"))
@@ -105,6 +114,6 @@ def render_message(
     else:
         out = Outbound(text=message.get("text"), image_path=message.get("image"))
     if message.get("buttons"):
-        out.buttons = _buttons(message["buttons"], variables)
+        out.buttons = _buttons(message["buttons"], variables, template=False)
     _apply_custom(out, message.get("custom"))
     return out
