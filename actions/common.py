@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 
 from core.timestamps import format_wib
 
-FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "foto", "konfirmasi")
+FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "cek_serupa", "foto", "konfirmasi")
 
 
 def split_sender(tracker: Tracker) -> tuple[str, str]:
@@ -24,7 +24,8 @@ def intent_name(tracker: Tracker) -> str | None:
 
 
 def reset_form_events() -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot", "teks_tertunda")]
+    extra = ("requested_slot", "teks_tertunda", "tiket_serupa")
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *extra)]
 
 
 def previous_action(tracker: Tracker) -> str | None:

@@ -7,10 +7,21 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import intent_name, previous_action
+from actions.common import intent_name, previous_action, reset_form_events
+from actions.serupa import (
+    NEW_REPORT,
+    NEW_REPORT_INTENT,
+    NONE_NEARBY,
+    SUPPORT_INTENT,
+    SUPPORT_PREFIX,
+    choice_from_message,
+    nearby_numbers,
+    support,
+)
 from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category
@@ -21,7 +32,10 @@ from tickets.media import MediaError, store_photo
 MIN_DESCRIPTION_CHARS = 10
 MAX_DESCRIPTION_CHARS = 4000
 # Messages that carry no description text even while one is asked for.
-NON_TEXT_INTENTS = {"kirim_lokasi", "kirim_foto", "tidak_didukung", "pilih_kategori", "lewati"}
+NON_TEXT_INTENTS = {
+    "kirim_lokasi", "kirim_foto", "tidak_didukung", "pilih_kategori", "lewati",
+    SUPPORT_INTENT, NEW_REPORT_INTENT,
+}  # fmt: skip
 MEDIA_ERROR_RESPONSES = {
     "not_found": "utter_foto_tidak_ditemukan",
     "too_large": "utter_foto_terlalu_besar",
@@ -61,7 +75,15 @@ class ValidateLaporanForm(FormValidationAction):
         # may be one happening now, whatever the classifier thinks; point to 112 first.
         if next(tracker.get_latest_entity_values("darurat"), None):
             dispatcher.utter_message(response="utter_darurat_pengingat")
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        supported = any(
+            e.get("event") == "slot" and e.get("name") == "cek_serupa"
+            and str(e.get("value") or "").startswith(SUPPORT_PREFIX)
+            for e in events
+        )  # fmt: skip
+        if supported:  # no new ticket: the report is done
+            return [*events, ActiveLoop(None), *reset_form_events()]
+        return events
 
     # --- extraction -------------------------------------------------------
     async def extract_kategori(
@@ -203,6 +225,7 @@ class ValidateLaporanForm(FormValidationAction):
                 provinsi=match.province or "",
             )
             return {"lokasi": None}
+        nearby = nearby_numbers(tracker, str(tracker.get_slot("kategori") or ""), lat, lon)
         return {
             "lokasi": {
                 "latitude": lat,
@@ -211,8 +234,30 @@ class ValidateLaporanForm(FormValidationAction):
                 "region_name": match.region_name,
                 "district": match.district,
                 "place": match.nearest_place,
-            }
+            },
+            "tiket_serupa": nearby,
+            "cek_serupa": None if nearby else NONE_NEARBY,
         }
+
+    async def extract_cek_serupa(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _requested(tracker) != "cek_serupa":
+            return {}
+        choice = choice_from_message(tracker, intent_name(tracker))
+        return {"cek_serupa": choice} if choice else {}
+
+    def validate_cek_serupa(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        if text.startswith(SUPPORT_PREFIX):
+            number = text.removeprefix(SUPPORT_PREFIX)
+            if support(tracker, number):
+                dispatcher.utter_message(response="utter_dukungan_tercatat", nomor=number)
+                return {"cek_serupa": text}
+            return {"cek_serupa": NEW_REPORT}  # the ticket vanished: file the report
+        return {"cek_serupa": text}
 
     def validate_foto(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -16,6 +16,7 @@ class Category:
     id: str
     label: str
     confidential: bool = False
+    duplicate_radius_m: int = 0
 
 
 @lru_cache

@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "notification",
     "staff_user",
     "escalation",
+    "ticket_supporter",
 }
 
 

@@ -115,6 +115,9 @@ class Ticket(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="ticket", order_by="Attachment.id"
     )
+    supporters: Mapped[list[TicketSupporter]] = relationship(
+        order_by="TicketSupporter.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
 
@@ -165,6 +168,21 @@ class TicketSequence(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TicketSupporter(Base):
+    """A citizen who reported the same problem and chose to support this ticket
+    ("dukung") instead of filing another; they are notified like the reporter."""
+
+    __tablename__ = "ticket_supporter"
+    __table_args__ = (UniqueConstraint("ticket_id", "citizen_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    citizen: Mapped[Citizen] = relationship()
 
 
 class StaffUser(Base):

@@ -38,13 +38,15 @@ def notify_citizen(
     variables: dict[str, Any],
     event_key: str,
 ) -> list[Notification]:
-    """One notification per reachable contact of the ticket's citizen.
+    """One notification per reachable contact of the ticket's citizen and of its
+    supporters.
 
-    `event_key` names the event ("status:12"); with the contact it makes the
+    `event_key` names the event ("event:12"); with the contact it makes the
     dedupe key, so replaying an event never notifies twice.
     """
     created = []
-    for contact in ticket.citizen.contacts:
+    citizens = [ticket.citizen, *(s.citizen for s in ticket.supporters)]
+    for contact in (c for citizen in citizens for c in citizen.contacts):
         if contact.blocked_at is not None:
             continue
         key = f"{event_key}:{contact.channel}:{contact.user_key}"
