@@ -80,6 +80,49 @@ def _cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_chats_add(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from knowledge.agencies import get_agency
+    from knowledge.regions import get_region
+    from tickets.models import StaffChat
+
+    if args.region and get_region(args.region) is None:
+        print(f"Wilayah {args.region!r} tidak dikenal.", file=sys.stderr)
+        return 1
+    if args.agency and get_agency(args.agency) is None:
+        print(f"Instansi {args.agency!r} tidak dikenal.", file=sys.stderr)
+        return 1
+    if not args.region and not args.agency:
+        print("Isi --region (chat operator) dan/atau --agency (chat instansi).", file=sys.stderr)
+        return 1
+    with transaction() as session:
+        session.add(StaffChat(chat_id=args.chat_id, region_code=args.region,
+                              agency_code=args.agency))  # fmt: skip
+    print(f"Chat {args.chat_id} terdaftar.")
+    return 0
+
+
+def _cmd_chats_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from core.db import transaction
+    from tickets.models import StaffChat
+
+    with transaction() as session:
+        chats = [
+            {"chat_id": c.chat_id, "region": c.region_code, "agency": c.agency_code}
+            for c in session.scalars(select(StaffChat).order_by(StaffChat.id))
+        ]
+    if args.json:
+        _print_json(chats)
+        return 0
+    for c in chats:
+        print(
+            f"{c['chat_id']:>16}  {c['region'] or 'seluruh provinsi':<22} {c['agency'] or 'operator'}"
+        )
+    return 0
+
+
 def _cmd_queue(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
@@ -216,6 +259,17 @@ def register(sub: Any, tickets_sub: Any) -> None:
     listing = users_sub.add_parser("list", help="registered staff users")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_cmd_users_list)
+
+    chats = sub.add_parser("chats", help="Telegram chats of region operators and agency staff")
+    chats_sub = chats.add_subparsers(dest="chats_command", required=True)
+    chat_add = chats_sub.add_parser("add", help="register a staff Telegram group")
+    chat_add.add_argument("--chat-id", type=int, required=True, help="the group's chat id")
+    chat_add.add_argument("--region", help="its region (an operator chat if no --agency)")
+    chat_add.add_argument("--agency", help="its agency (an agency chat)")
+    chat_add.set_defaults(func=_cmd_chats_add)
+    chat_list = chats_sub.add_parser("list", help="registered staff chats")
+    chat_list.add_argument("--json", action="store_true")
+    chat_list.set_defaults(func=_cmd_chats_list)
 
     sla = sub.add_parser("sla", help="service levels: sweep for breaches, report")
     sla_sub = sla.add_subparsers(dest="sla_command", required=True)

@@ -17,12 +17,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.dialogue.engine import DialogueEngine
-from bot.messages import Outbound
+from bot.messages import Button, Outbound, Venue
 from core.db import transaction
+from core.settings import get_settings
 from tickets import notifications
+from tickets.staff_alerts import EXTRAS
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,17 @@ class _Claimed:
     user_key: str
     response: str
     variables: dict[str, Any]
+
+
+def _attach(outbound: Outbound, extras: dict[str, Any] | None) -> None:
+    """Buttons, photo and map pin that staff alerts carry beside the text."""
+    if not extras:
+        return
+    outbound.buttons = [Button(b["title"], b["payload"]) for b in extras.get("buttons") or ()]
+    if extras.get("photo"):
+        outbound.image_path = str(Path(get_settings().media_dir) / extras["photo"])
+    if extras.get("venue"):
+        outbound.venue = Venue(**extras["venue"])
 
 
 class OutboxWorker:
@@ -112,6 +126,7 @@ class OutboxWorker:
         for item in claimed:
             try:
                 outbound = self.engine.render(item.response, **item.variables)
+                _attach(outbound, item.variables.get(EXTRAS))
             except KeyError as error:
                 outcome = Outcome(Result.FAILED, f"unknown response: {error}")
             else:

@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "staff_user",
     "escalation",
     "ticket_supporter",
+    "staff_chat",
 }
 
 

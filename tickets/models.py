@@ -228,6 +228,21 @@ class Escalation(Base):
     agency_code: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
+class StaffChat(Base):
+    """A Telegram group where a region's operators or an agency's staff work.
+
+    New tickets of the region go to its operator chats; forwarded tickets to the
+    chats of the agency (in that region, or province-wide when region is None).
+    """
+
+    __tablename__ = "staff_chat"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
+
+
 class Notification(Base):
     """Outbox: a message for a citizen's chat, delivered by that channel's worker.
 

@@ -18,6 +18,7 @@ from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, ut
 from tickets.notifications import notify_citizen
 from tickets.numbering import next_ticket_number
 from tickets.sla import forward_due
+from tickets.staff_alerts import alert_operators
 from tickets.statuses import get_status, status_label
 
 
@@ -121,6 +122,7 @@ def create_ticket(
         )
     )
     session.flush()
+    alert_operators(session=session, ticket=ticket)
     return ticket
 
 

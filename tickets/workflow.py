@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session
 
 from core.timestamps import format_wib, utcnow
@@ -28,9 +26,10 @@ from knowledge.regions import get_region
 from tickets.models import StaffUser, Ticket, TicketEvent
 from tickets.notifications import notify_citizen
 from tickets.sla import act_due, forward_due
+from tickets.staff_alerts import alert_agency
 from tickets.statuses import is_open, status_label
+from tickets.workflow_config import raw
 
-WORKFLOW_FILE = Path(__file__).with_name("workflow.yml")
 ADMIN = "admin"
 AGENCY_ROLES = ("agency", "agency_head")
 
@@ -46,14 +45,8 @@ class Action:
 
 
 @cache
-def _raw() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(WORKFLOW_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-@cache
 def _config() -> tuple[dict[str, Action], dict[str, str]]:
-    data = _raw()
+    data = raw()
     actions = {
         name: Action(
             name=name,
@@ -209,6 +202,8 @@ def perform(
     )
     session.add(event)
     session.flush()
+    if action == "forward":
+        alert_agency(session=session, ticket=ticket, event_id=event.id)
     if config.notify:
         agency = get_agency(ticket.agency_code or "")
         notify_citizen(
@@ -235,7 +230,7 @@ class CitizenRefusal(Exception):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(_raw()["citizen_errors"][code])
+        super().__init__(raw()["citizen_errors"][code])
 
 
 def _own_resolved(ticket: Ticket, citizen_id: int) -> None:
@@ -286,7 +281,7 @@ def reopen(
     session.refresh(ticket, with_for_update=True)
     _own_resolved(ticket, citizen_id)
     now = now or utcnow()
-    window = timedelta(days=int(_raw()["reopen_within_days"]))
+    window = timedelta(days=int(raw()["reopen_within_days"]))
     if ticket.resolved_at is None or now - ticket.resolved_at > window:
         raise CitizenRefusal("too_late")
     ticket.status = "in_progress"

@@ -32,6 +32,7 @@ from bot.channels.telegram.inbound import CHANNEL, commands, to_inbound
 from bot.channels.telegram.outbound import Labels, send_outbound
 from bot.dialogue.engine import DialogueEngine
 from bot.outbox import OutboxWorker
+from bot.staff_actions import handle_button, is_staff_button
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class TelegramAdapter:
     async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
         query = update.callback_query
+        if query is not None and is_staff_button(query.data or ""):
+            await self.handle_staff(query)
+            return
         if query is not None:
             await _acknowledge(query)
         inbound = await to_inbound(update, bot, download_dir=self.download_dir)
@@ -65,6 +69,18 @@ class TelegramAdapter:
                 Path(inbound.photo.path).unlink(missing_ok=True)
         for reply in replies:
             await send_outbound(bot, chat_id, reply, self.labels)
+
+    async def handle_staff(self, query: CallbackQuery) -> None:
+        """A button in an operator or agency chat: a workflow action, not a conversation."""
+        reply = await asyncio.to_thread(
+            handle_button, telegram_user_id=query.from_user.id, data=query.data or ""
+        )
+        with contextlib.suppress(TelegramError):
+            await query.answer(reply.text, show_alert=not reply.ok)
+        if reply.ok and query.message is not None:
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(reply_markup=None)
+            await query.message.get_bot().send_message(query.message.chat.id, reply.text)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log without message content or tokens; apologise to the chat; keep running."""

@@ -90,7 +90,9 @@ async def to_inbound(update: Update, bot: Bot, *, download_dir: Path) -> Inbound
     """The Inbound for this update, or None when it is nothing a citizen sent us
     (edits, channel posts, service messages)."""
     key = user_key(update)
-    if key is None:
+    chat = update.effective_chat
+    # Citizens talk to the bot privately; groups are staff chats (buttons only).
+    if key is None or chat is None or chat.type != "private":
         return None
     update_id = str(update.update_id)
     name = update.effective_user.full_name if update.effective_user else None

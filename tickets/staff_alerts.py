@@ -1,0 +1,118 @@
+"""New work for the people who act: messages with buttons in staff Telegram chats.
+
+A new ticket goes to its region's operator chats (forward to the suggested
+agency or an alternative, or reject); a forwarded ticket goes to the agency's
+chats (accept, resolve). Buttons carry "op:<action>:<number>[:<agency>]", which
+bot/staff_actions.py turns into workflow actions. Messages go through the outbox.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.timestamps import format_wib
+from knowledge.agencies import get_agency, route_for
+from knowledge.categories import get_category
+from knowledge.regions import get_region
+from tickets.models import Notification, StaffChat, Ticket
+from tickets.workflow_config import wording
+
+BUTTON_PREFIX = "op"
+OPERATOR_RESPONSE = "utter_operator_tiket_baru"
+AGENCY_RESPONSE = "utter_instansi_tiket_baru"
+# Variables key the outbox worker reads for buttons, photo and map pin.
+EXTRAS = "_lampiran"
+
+
+def button_payload(action: str, number: str, agency: str | None = None) -> str:
+    return ":".join(x for x in (BUTTON_PREFIX, action, number, agency) if x)
+
+
+def _button(action: str, ticket: Ticket, agency: str | None = None) -> dict[str, str]:
+    found = get_agency(agency) if agency else None
+    name = found.name if found else ""
+    title = wording("buttons")[action].format(instansi=name)
+    return {"title": title, "payload": button_payload(action, ticket.number, agency)}
+
+
+def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
+    photo = ticket.attachments[0].storage_path if ticket.attachments else None
+    return {
+        "buttons": buttons,
+        "photo": photo,  # relative to MEDIA_DIR
+        "venue": {
+            "latitude": ticket.latitude,
+            "longitude": ticket.longitude,
+            "title": ticket.number,
+            "address": _region_name(ticket),
+        },
+    }
+
+
+def _region_name(ticket: Ticket) -> str:
+    region = get_region(ticket.region_code or "")
+    return region.name if region else "-"
+
+
+def _variables(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
+    category = get_category(ticket.category)
+    agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
+    due = ticket.forward_due_at if ticket.status == "new" else ticket.act_due_at
+    return {
+        "nomor": ticket.number,
+        "kategori": category.label if category else ticket.category,
+        "uraian": ticket.description,
+        "wilayah": _region_name(ticket),
+        "instansi": agency.name if agency else "",
+        "batas": format_wib(due) if due else "",
+        EXTRAS: _extras(ticket, buttons),
+    }
+
+
+def _queue(session: Session, ticket: Ticket, chat: StaffChat, response: str,
+           variables: dict[str, Any], key: str) -> None:  # fmt: skip
+    dedupe = f"{key}:chat:{chat.chat_id}"
+    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)):
+        return
+    session.add(
+        Notification(ticket_id=ticket.id, channel="telegram",
+                     user_key=str(chat.chat_id), response=response, variables=variables,
+                     dedupe_key=dedupe, status="pending", attempts=0)
+    )  # fmt: skip
+
+
+def alert_operators(*, session: Session, ticket: Ticket) -> None:
+    chats = session.scalars(
+        select(StaffChat).where(
+            StaffChat.region_code == ticket.region_code, StaffChat.agency_code.is_(None)
+        )
+    ).all()
+    if not chats:
+        return
+    route = route_for(ticket.category)
+    agencies = [a for a in (ticket.suggested_agency_code, *route.also) if a]
+    buttons = [_button("forward", ticket, a) for a in dict.fromkeys(agencies)]
+    buttons.append(_button("reject", ticket))
+    variables = _variables(ticket, buttons)
+    for chat in chats:
+        _queue(session, ticket, chat, OPERATOR_RESPONSE, variables, f"new:{ticket.id}")
+    session.flush()
+
+
+def alert_agency(*, session: Session, ticket: Ticket, event_id: int) -> None:
+    chats = session.scalars(
+        select(StaffChat).where(
+            StaffChat.agency_code == ticket.agency_code,
+            or_(StaffChat.region_code.is_(None), StaffChat.region_code == ticket.region_code),
+        )
+    ).all()
+    if not chats:
+        return
+    buttons = [_button("accept", ticket), _button("resolve", ticket)]
+    variables = _variables(ticket, buttons)
+    for chat in chats:
+        _queue(session, ticket, chat, AGENCY_RESPONSE, variables, f"event:{event_id}")
+    session.flush()
