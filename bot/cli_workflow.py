@@ -117,9 +117,8 @@ def _cmd_chats_list(args: argparse.Namespace) -> int:
         _print_json(chats)
         return 0
     for c in chats:
-        print(
-            f"{c['chat_id']:>16}  {c['region'] or 'seluruh provinsi':<22} {c['agency'] or 'operator'}"
-        )
+        scope = c["region"] or "seluruh provinsi"
+        print(f"{c['chat_id']:>16}  {scope:<22} {c['agency'] or 'operator'}")
     return 0
 
 
