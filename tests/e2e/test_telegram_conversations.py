@@ -422,3 +422,69 @@ def test_webhook_entry_point_with_secret(db: str, emulator: TelegramEmulator, to
     finally:
         _stop(process)
     assert any(t.startswith("Halo!") for t in texts(entries))
+
+
+# --- the operator chat: new work arrives with buttons, presses are workflow actions ---
+
+OPERATORS = -4001
+OPERATOR = {"id": 7777, "is_bot": False, "first_name": "Rina"}
+STRANGER = {"id": 8888, "is_bot": False, "first_name": "Orang"}
+GROUP = {"id": OPERATORS, "type": "group", "title": "Operator Bandar Lampung"}
+
+
+def test_operator_chat_buttons_end_to_end(db: str, emulator: TelegramEmulator, token: str) -> None:
+    from tickets.models import StaffChat, StaffUser
+
+    with transaction() as session:
+        session.add(StaffChat(chat_id=OPERATORS, region_code="bandar_lampung"))
+        session.add(StaffUser(name="Rina", role="operator", region_code="bandar_lampung",
+                              telegram_user_id=OPERATOR["id"]))  # fmt: skip
+    peer = _Peer(emulator, token)
+    with RunningBot(emulator, token) as bot:
+        before = bot.seen()
+        bot.emulator.send_text(token, CHAT, "sampah numpuk di pinggir jalan sudah seminggu")
+        _reply_texts_after(bot, before, "lokasi")
+        for message in ({"location": {"latitude": RAJABASA[0], "longitude": RAJABASA[1]}},
+                        {"text": "lewati"}, {"text": "ya"}):  # fmt: skip
+            bot.send(message)
+
+        # The alert reaches the operator group with a map pin and buttons.
+        alerts = _group_calls(peer, lambda e: any(x["method"] == "sendVenue" for x in e))
+        alert = next(e for e in alerts if e["method"] == "sendMessage")
+        assert alert["payload"]["text"].startswith("📥 Laporan baru LPG-")
+        buttons = [row[0] for row in markup(alert)["inline_keyboard"]]
+        forward = next(b for b in buttons if b["text"].startswith("Teruskan ke Dinas Lingkungan"))
+
+        # Someone who is not registered presses it: refused with an alert.
+        _press(peer, STRANGER, alert, forward["callback_data"])
+        refused = _group_calls(peer, lambda e: any(x["method"] == "answerCallbackQuery"
+                                                   for x in e))  # fmt: skip
+        answer = next(e for e in refused if e["method"] == "answerCallbackQuery")["payload"]
+        assert "belum terdaftar" in answer["text"] and answer["show_alert"] in (True, "true")
+
+        # The operator presses it: forwarded, confirmed in the group, citizen told.
+        _press(peer, OPERATOR, alert, forward["callback_data"])
+        done = _group_calls(peer, _has_text("oleh Rina"))
+        assert any(e["method"] == "editMessageReplyMarkup" for e in done)
+        citizen = _replies_until(bot, _has_text("sudah diteruskan ke Dinas Lingkungan Hidup"))
+    assert texts(citizen)
+    with transaction() as session:
+        [ticket] = list_tickets(session=session)
+        assert (ticket.status, ticket.agency_code) == ("forwarded", "dlh")
+        assert ticket.events[-1].actor.startswith("operator:")
+
+
+def _press(peer: _Peer, user: dict[str, Any], sent: dict[str, Any], data: str) -> None:
+    query = {"from": user, "message": sent["result"], "data": data}
+    peer.emulator.send_update(peer.token, {"callback_query": query})
+
+
+def _group_calls(peer: _Peer, predicate: Any, timeout: float = 20) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    entries: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        entries = peer.emulator.sent(peer.token, OPERATORS)
+        if predicate(entries):
+            return entries
+        time.sleep(0.05)
+    raise AssertionError(f"operator chat: {[e['method'] for e in entries]}")
