@@ -175,6 +175,10 @@ def main() -> int:
     nlu_section = nlu_benchmark_markdown()
     load_seconds, parse_samples = bench_parse()
     knowledge = bench_knowledge()
+    from bench.sla_simulation import markdown as simulation_markdown
+    from bench.sla_simulation import simulate
+
+    simulation = simulation_markdown(simulate(days=30, per_day=60, seed=7))
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         photo = tmp_path / "photo.jpg"
@@ -217,6 +221,9 @@ confirmation) followed by a status check: {CONVERSATIONS} conversations per back
 | knowledge index build (16 topics + FAQ questions, stemming) | {knowledge["index_load_s"]:.2f} s |
 | peak resident memory of the benchmark process (NLU, engine, both databases) | {rss_mb():.0f} MB |
 
+## Service levels: a simulated month (bench/sla_simulation.py)
+
+{simulation}
 ## NLU alone, in fresh processes (bench/nlu_bench.py)
 
 {nlu_section}

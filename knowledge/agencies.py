@@ -22,6 +22,8 @@ class Agency:
     name: str
     level: str
     channel: str
+    # "hours" (the 72-hour rule) or "working_days" (tickets/calendar.py).
+    calendar: str = "hours"
 
     @property
     def regional(self) -> bool:

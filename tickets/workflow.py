@@ -142,7 +142,7 @@ def _apply(action: Action, ticket: Ticket, request: Request, now: datetime) -> d
     if action.name == "forward":
         ticket.agency_code = request.agency
         ticket.forwarded_at = now
-        ticket.act_due_at = act_due(now)
+        ticket.act_due_at = act_due(now, agency=request.agency)
         data["agency"] = request.agency
     elif action.name == "reroute":
         region = request.region or ticket.region_code
@@ -287,7 +287,7 @@ def reopen(
     ticket.status = "in_progress"
     ticket.resolved_at = None
     ticket.rating = ticket.rated_at = None
-    ticket.act_due_at = act_due(now)
+    ticket.act_due_at = act_due(now, agency=ticket.agency_code)
     ticket.updated_at = now
     event = TicketEvent(ticket=ticket, kind="reopened", from_status="resolved",
                         to_status="in_progress", actor=f"citizen:{citizen_id}",
