@@ -27,7 +27,10 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 def _ticket(category: str, *, confidential: bool = False) -> str:
     with transaction() as session:
         citizen = get_or_create_citizen(
-            session=session, channel="telegram", user_key="555", display_name="Pelapor Rahasia"
+            session=session,
+            channel="telegram",
+            user_key="chat-rahasia-q7",
+            display_name="Pelapor Rahasia",
         )
         ticket = create_ticket(
             session=session, citizen=citizen, category=category, description="uraian",
@@ -76,12 +79,12 @@ def test_confidential_reporter_is_hidden_from_agency_staff(
 
     as_operator = _json(capsys, "tickets", "show", number, "--as", str(operator))
     assert as_operator["reporter"]["name"] == "Pelapor Rahasia"
-    assert as_operator["reporter"]["contacts"][0]["user_key"] == "555"
+    assert as_operator["reporter"]["contacts"][0]["user_key"] == "chat-rahasia-q7"
 
     as_agency = _json(capsys, "tickets", "show", number, "--as", str(inspector))
     text = json.dumps(as_agency)
     assert as_agency["reporter"] == "(dirahasiakan)" and as_agency["citizen_id"] is None
-    assert "Pelapor Rahasia" not in text and "555" not in text
+    assert "Pelapor Rahasia" not in text and "chat-rahasia-q7" not in text
     assert all(not e["actor"].startswith("citizen:") for e in as_agency["events"])
 
 
