@@ -40,7 +40,9 @@ class ActionBuatTiket(Action):
                 longitude=float(lokasi["longitude"]),
                 region_code=lokasi.get("region_code"),
                 attachment_ids=[int(i) for i in tracker.get_slot("foto") or []],
-                confidential=category.confidential,
+                # "Kirim rahasia" on the confirmation (the message that submits the form).
+                confidential=category.confidential
+                or bool(next(tracker.get_latest_entity_values("rahasia"), None)),
             )
             number = ticket.number
         dispatcher.utter_message(response="utter_tiket_dibuat", nomor=number)

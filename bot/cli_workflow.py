@@ -164,6 +164,7 @@ def _cmd_action(args: argparse.Namespace) -> int:
     from sqlalchemy.orm.exc import StaleDataError
 
     from core.db import transaction
+    from tickets.media import MediaError, store_photo
     from tickets.models import StaffUser
     from tickets.service import get_ticket_by_number
     from tickets.workflow import Request, WorkflowError, conflict_error, perform
@@ -179,8 +180,11 @@ def _cmd_action(args: argparse.Namespace) -> int:
                 print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
                 return 1
             target = get_ticket_by_number(session=session, number=args.into) if args.into else None
+            photo_ids = []
+            if args.photo:
+                photo_ids.append(store_photo(session=session, source_path=args.photo).id)
             request = Request(agency=args.agency, region=args.region, reason=args.reason,
-                              note=args.note, target=target)  # fmt: skip
+                              note=args.note, target=target, photo_ids=photo_ids)  # fmt: skip
             event = perform(session=session, ticket=ticket, action=args.action, actor=actor,
                             request=request)  # fmt: skip
             print(f"{ticket.number}: {event.from_status} -> {event.to_status}")
@@ -189,6 +193,9 @@ def _cmd_action(args: argparse.Namespace) -> int:
         return 1
     except StaleDataError:
         print(str(conflict_error(args.number)), file=sys.stderr)
+        return 1
+    except MediaError as error:
+        print(f"Foto tidak bisa dipakai ({error.code}).", file=sys.stderr)
         return 1
     return 0
 
@@ -297,4 +304,5 @@ def register(sub: Any, tickets_sub: Any) -> None:
         action.add_argument("--reason")
         action.add_argument("--note")
         action.add_argument("--into", help="the ticket a duplicate merges into")
+        action.add_argument("--photo", help="a photo to attach (e.g. the finished work)")
         action.set_defaults(func=_cmd_action, action=name)

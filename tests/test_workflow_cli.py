@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,7 +41,10 @@ def _ticket(category: str, *, confidential: bool = False) -> str:
         return ticket.number
 
 
-def test_users_and_a_ticket_through_its_life(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_users_and_a_ticket_through_its_life(
+    db: str, capsys: pytest.CaptureFixture[str], make_image: Any, tmp_path: Path
+) -> None:
+    photo = make_image(tmp_path / "selesai.jpg", fmt="JPEG")
     assert _run(capsys, "users", "add", "--name", "Op BDL", "--role", "operator",
                 "--region", "bandar_lampung")[0] == 0  # fmt: skip
     assert _run(capsys, "users", "add", "--name", "Staf DLH", "--role", "agency",
@@ -60,10 +64,11 @@ def test_users_and_a_ticket_through_its_life(db: str, capsys: pytest.CaptureFixt
                 "--agency", "dlh")[0] == 0  # fmt: skip
     assert _run(capsys, "tickets", "accept", number, "--as", str(staff))[0] == 0
     code, out, _ = _run(capsys, "tickets", "resolve", number, "--as", str(staff),
-                        "--note", "sudah diangkut")  # fmt: skip
+                        "--note", "sudah diangkut", "--photo", str(photo))  # fmt: skip
     assert code == 0 and "in_progress -> resolved" in out
     data = _json(capsys, "tickets", "show", number)
     assert [e["kind"] for e in data["events"]] == ["created", "forward", "accept", "resolve"]
+    assert data["photos"]["count"] == 1 and data["events"][-1]["data"]["photo_ids"]
     assert data["events"][1]["actor"] == f"operator:{operator}"
     assert _json(capsys, "tickets", "queue", "--region", "bandar_lampung") == []
 

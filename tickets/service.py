@@ -109,7 +109,7 @@ def create_ticket(
     session.add(ticket)
     session.flush()
 
-    linked = _link_attachments(session, ticket, attachment_ids)
+    linked = link_attachments(session, ticket, attachment_ids)
     session.add(
         TicketEvent(
             ticket=ticket,
@@ -126,7 +126,7 @@ def create_ticket(
     return ticket
 
 
-def _link_attachments(session: Session, ticket: Ticket, attachment_ids: Sequence[int]) -> list[int]:
+def link_attachments(session: Session, ticket: Ticket, attachment_ids: Sequence[int]) -> list[int]:
     if not attachment_ids:
         return []
     # One conditional UPDATE: under concurrency only one ticket can claim a photo

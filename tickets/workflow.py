@@ -25,6 +25,7 @@ from knowledge.agencies import get_agency
 from knowledge.regions import get_region
 from tickets.models import StaffUser, Ticket, TicketEvent
 from tickets.notifications import notify_citizen
+from tickets.service import link_attachments
 from tickets.sla import act_due, forward_due
 from tickets.staff_alerts import alert_agency
 from tickets.statuses import is_open, status_label
@@ -85,7 +86,8 @@ class Request:
     reason: str | None = None
     note: str | None = None
     target: Ticket | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Stored photos (tickets.media.store_photo) to attach, e.g. the work done.
+    photo_ids: list[int] = field(default_factory=list)
 
 
 def conflict_error(number: str) -> WorkflowError:
@@ -170,6 +172,10 @@ def _apply(action: Action, ticket: Ticket, request: Request, now: datetime) -> d
     return data
 
 
+def _attach_photos(session: Session, ticket: Ticket, photo_ids: list[int]) -> list[int]:
+    return link_attachments(session, ticket, photo_ids) if photo_ids else []
+
+
 def perform(
     *,
     session: Session,
@@ -188,6 +194,9 @@ def perform(
     _check(config, ticket, actor, request)
     from_status = ticket.status
     data = _apply(config, ticket, request, now)
+    photos = _attach_photos(session, ticket, request.photo_ids)
+    if photos:
+        data["photo_ids"] = photos
     ticket.status = config.to
     ticket.updated_at = now
     event = TicketEvent(

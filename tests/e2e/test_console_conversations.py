@@ -296,3 +296,19 @@ def test_restart_mid_conversation_resumes_and_cli_shows_ticket(
     with transaction() as session:
         [notice] = session.scalars(select(Notification)).all()
         assert (notice.channel, notice.user_key, notice.status) == ("console", "andi", "pending")
+
+
+def test_any_report_can_be_sent_confidentially(chat: Chat) -> None:
+    chat.say(COMPLAINT)
+    chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
+    summary = chat.say("lewati")
+    assert "[2] Kirim rahasia" in summary
+    assert "sudah kami terima" in chat.say("2")
+    [ticket] = _tickets()
+    assert ticket["category"] == "jalan_rusak" and ticket["confidential"] is True
+    # The next report is not confidential unless chosen again.
+    chat.say(COMPLAINT)
+    chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
+    chat.say("lewati")
+    chat.say("ya")
+    assert [t["confidential"] for t in _tickets()] == [False, True]  # newest first
