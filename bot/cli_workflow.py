@@ -242,7 +242,8 @@ def _cmd_sla_report(args: argparse.Namespace) -> int:
     print(f"Periode {format_wib(start)} s.d. {format_wib(end)}: {data['tickets_filed']} laporan")
     print(f"Terlambat diteruskan (operator wilayah): {data['forward_breaches']}")
     for region, count in data["by_region_operators"].items():
-        print(f"  {region:<24} {count}")
+        who = ", ".join(data["operators"].get(region) or []) or "-"
+        print(f"  {region:<24} {count:>4}  ({who})")
     print(f"Terlambat ditindaklanjuti (instansi): {data['act_breaches']}")
     for agency, count in data["by_agency"].items():
         print(f"  {agency:<40} {count}")
@@ -295,8 +296,12 @@ def register(sub: Any, tickets_sub: Any) -> None:
     queue.add_argument("--json", action="store_true")
     queue.set_defaults(func=_cmd_queue)
 
+    # "respond" is what operators call posting progress.
+    aliases = {"progress": ["respond"]}
     for name in actions():
-        action = tickets_sub.add_parser(name, help=f"workflow action: {name}")
+        action = tickets_sub.add_parser(
+            name, aliases=aliases.get(name, []), help=f"workflow action: {name}"
+        )
         action.add_argument("number")
         action.add_argument("--as", dest="actor", type=int, required=True, help="staff user id")
         action.add_argument("--agency")

@@ -121,6 +121,7 @@ def test_report_counts_breaches_per_region_and_agency(world: dict[str, int]) -> 
     assert data["tickets_filed"] == 2
     assert data["forward_breaches"] == 2 and data["act_breaches"] == 0
     assert data["by_region_operators"] == {"bandar_lampung": 1, "metro": 1}
+    assert data["operators"] == {"bandar_lampung": ["coordinator", "operator"], "metro": []}
 
 
 def test_cli_sweep_and_report(world: dict[str, int], capsys: pytest.CaptureFixture[str]) -> None:

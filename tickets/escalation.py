@@ -206,7 +206,24 @@ def report(*, session: Session, start: datetime, end: datetime) -> dict[str, Any
         "act_breaches": sum(agencies.values()),
         "by_region_operators": dict(operators.most_common()),
         "by_agency": dict(agencies.most_common()),
+        # Tickets are the region team's, not one person's: these are the people
+        # accountable for each late region (for the sanctions review).
+        "operators": _operator_names(session, list(operators)),
     }
+
+
+def _operator_names(session: Session, regions: list[str]) -> dict[str, list[str]]:
+    rows = session.execute(
+        select(StaffUser.region_code, StaffUser.name).where(
+            StaffUser.role.in_(("operator", "coordinator")),
+            StaffUser.active.is_(True),
+            StaffUser.region_code.in_(regions),
+        )
+    ).all()
+    names: dict[str, list[str]] = {region: [] for region in regions}
+    for region, name in rows:
+        names[str(region)].append(name)
+    return {region: sorted(people) for region, people in names.items()}
 
 
 def sweep_and_digest(*, session: Session, now: datetime) -> tuple[SweepResult, int]:
