@@ -51,13 +51,13 @@ def _config() -> tuple[dict[str, Action], dict[str, str]]:
     actions = {
         name: Action(
             name=name,
-            roles=tuple(raw["roles"]),
-            from_statuses=tuple(raw["from"]),
-            to=raw["to"],
-            needs=tuple(raw.get("needs") or ()),
-            notify=raw.get("notify"),
+            roles=tuple(spec["roles"]),
+            from_statuses=tuple(spec["from"]),
+            to=spec["to"],
+            needs=tuple(spec.get("needs") or ()),
+            notify=spec.get("notify"),
         )
-        for name, raw in data["actions"].items()
+        for name, spec in data["actions"].items()
     }
     for action in actions.values():
         for status in (*action.from_statuses, action.to):
