@@ -30,6 +30,34 @@ FIRST_RETRY = timedelta(seconds=15)
 MAX_RETRY = timedelta(hours=1)
 
 
+def enqueue(
+    *,
+    session: Session,
+    channel: str,
+    user_key: str,
+    response: str,
+    variables: dict[str, Any],
+    dedupe_key: str,
+    ticket_id: int | None = None,
+) -> Notification | None:
+    """Queue one message, unless `dedupe_key` was queued before (then None)."""
+    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
+        return None
+    notification = Notification(
+        ticket_id=ticket_id,
+        channel=channel,
+        user_key=user_key,
+        response=response,
+        variables=variables,
+        dedupe_key=dedupe_key,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(notification)
+    return notification
+
+
 def notify_citizen(
     *,
     session: Session,
@@ -49,23 +77,17 @@ def notify_citizen(
     for contact in (c for citizen in citizens for c in citizen.contacts):
         if contact.blocked_at is not None:
             continue
-        key = f"{event_key}:{contact.channel}:{contact.user_key}"
-        exists = session.scalar(select(Notification.id).where(Notification.dedupe_key == key))
-        if exists is not None:
-            continue
-        notification = Notification(
-            ticket_id=ticket.id,
+        notification = enqueue(
+            session=session,
             channel=contact.channel,
             user_key=contact.user_key,
             response=response,
             variables=variables,
-            dedupe_key=key,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=utcnow(),
+            dedupe_key=f"{event_key}:{contact.channel}:{contact.user_key}",
+            ticket_id=ticket.id,
         )
-        session.add(notification)
-        created.append(notification)
+        if notification is not None:
+            created.append(notification)
     session.flush()
     return created
 
@@ -82,21 +104,14 @@ def notify_staff(
     `key` was already notified."""
     if staff.telegram_user_id is None or not staff.active:
         return None
-    dedupe = f"{key}:staff:{staff.id}"
-    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)):
-        return None
-    notification = Notification(
+    return enqueue(
+        session=session,
         channel="telegram",
         user_key=str(staff.telegram_user_id),
         response=response,
         variables=variables,
-        dedupe_key=dedupe,
-        status=PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
+        dedupe_key=f"{key}:staff:{staff.id}",
     )
-    session.add(notification)
-    return notification
 
 
 def claim_due(

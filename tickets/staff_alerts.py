@@ -17,7 +17,8 @@ from core.timestamps import format_wib
 from knowledge.agencies import get_agency, route_for
 from knowledge.categories import get_category
 from knowledge.regions import get_region
-from tickets.models import Notification, StaffChat, Ticket
+from tickets.models import StaffChat, Ticket
+from tickets.notifications import enqueue
 from tickets.workflow_config import wording
 
 BUTTON_PREFIX = "op"
@@ -74,14 +75,9 @@ def _variables(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
 
 def _queue(session: Session, ticket: Ticket, chat: StaffChat, response: str,
            variables: dict[str, Any], key: str) -> None:  # fmt: skip
-    dedupe = f"{key}:chat:{chat.chat_id}"
-    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)):
-        return
-    session.add(
-        Notification(ticket_id=ticket.id, channel="telegram",
-                     user_key=str(chat.chat_id), response=response, variables=variables,
-                     dedupe_key=dedupe, status="pending", attempts=0)
-    )  # fmt: skip
+    enqueue(session=session, channel="telegram", user_key=str(chat.chat_id),
+            response=response, variables=variables, dedupe_key=f"{key}:chat:{chat.chat_id}",
+            ticket_id=ticket.id)  # fmt: skip
 
 
 def alert_operators(*, session: Session, ticket: Ticket) -> None:
