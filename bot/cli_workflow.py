@@ -26,17 +26,25 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _cmd_users_add(args: argparse.Namespace) -> int:
-    from core.db import transaction
+def _unknown_scope(region: str | None, agency: str | None) -> str | None:
+    """The message for a --region or --agency code the data does not know, else None."""
     from knowledge.agencies import get_agency
     from knowledge.regions import get_region
+
+    if region and get_region(region) is None:
+        return f"Wilayah {region!r} tidak dikenal."
+    if agency and get_agency(agency) is None:
+        return f"Instansi {agency!r} tidak dikenal."
+    return None
+
+
+def _cmd_users_add(args: argparse.Namespace) -> int:
+    from core.db import transaction
     from tickets.models import StaffUser
 
-    if args.region and get_region(args.region) is None:
-        print(f"Wilayah {args.region!r} tidak dikenal.", file=sys.stderr)
-        return 1
-    if args.agency and get_agency(args.agency) is None:
-        print(f"Instansi {args.agency!r} tidak dikenal.", file=sys.stderr)
+    unknown = _unknown_scope(args.region, args.agency)
+    if unknown:
+        print(unknown, file=sys.stderr)
         return 1
     if args.role in ("agency", "agency_head") and not args.agency:
         print("Petugas instansi memerlukan --agency.", file=sys.stderr)
@@ -82,15 +90,11 @@ def _cmd_users_list(args: argparse.Namespace) -> int:
 
 def _cmd_chats_add(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from knowledge.agencies import get_agency
-    from knowledge.regions import get_region
     from tickets.models import StaffChat
 
-    if args.region and get_region(args.region) is None:
-        print(f"Wilayah {args.region!r} tidak dikenal.", file=sys.stderr)
-        return 1
-    if args.agency and get_agency(args.agency) is None:
-        print(f"Instansi {args.agency!r} tidak dikenal.", file=sys.stderr)
+    unknown = _unknown_scope(args.region, args.agency)
+    if unknown:
+        print(unknown, file=sys.stderr)
         return 1
     if not args.region and not args.agency:
         print("Isi --region (chat operator) dan/atau --agency (chat instansi).", file=sys.stderr)

@@ -89,11 +89,12 @@ def _texts(data: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _source(raw: Any, path: Path) -> Source:
+def parse_source(raw: Any, where: str) -> Source:
+    """One `sources:` entry of a knowledge file (FAQ topic or MPP); `where` names it."""
     if not isinstance(raw, dict) or not str(raw.get("url") or "").startswith(
         ("https://", "http://")
     ):
-        raise FaqError(f"{path.name}: every source needs an http(s) 'url': {raw!r}")
+        raise FaqError(f"{where}: every source needs an http(s) 'url': {raw!r}")
     return Source(
         url=str(raw["url"]).strip(),
         title=str(raw.get("title") or "").strip(),
@@ -120,7 +121,7 @@ def load_topic(path: Path) -> Topic:
     checked = data.get("last_checked")
     if not isinstance(checked, date):
         raise FaqError(f"{path.name}: 'last_checked' must be a date (YYYY-MM-DD)")
-    sources = tuple(_source(raw, path) for raw in data.get("sources") or ())
+    sources = tuple(parse_source(raw, path.name) for raw in data.get("sources") or ())
     if not sources:
         raise FaqError(f"{path.name}: no sources")
     if not any(s.official for s in sources):

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from geopy.distance import geodesic
 
-from knowledge.faq import Source
+from knowledge.faq import Source, parse_source
 from knowledge.regions import get_region
 
 MPP_FILE = Path(__file__).with_name("mpp.yml")
@@ -47,15 +47,7 @@ def _mpp(raw: dict[str, Any]) -> Mpp:
     mpp_id = str(raw.get("id") or "")
     if get_region(str(raw.get("region"))) is None:
         raise MppError(f"{mpp_id}: unknown region {raw.get('region')!r}")
-    sources = tuple(
-        Source(
-            url=str(s["url"]),
-            title=str(s.get("title") or ""),
-            publisher=str(s.get("publisher") or ""),
-            supports=tuple(s.get("supports") or ()),
-        )
-        for s in raw.get("sources") or ()
-    )
+    sources = tuple(parse_source(s, mpp_id) for s in raw.get("sources") or ())
     if not sources:
         raise MppError(f"{mpp_id}: no sources")
     lat, lon = float(raw["latitude"]), float(raw["longitude"])

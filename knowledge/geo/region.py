@@ -29,7 +29,6 @@ import numbers
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -97,12 +96,6 @@ class RegionMatch:
     method: str
 
 
-class RegionLocator(Protocol):
-    """Answers for one pin; ``locate()`` has already validated the coordinates."""
-
-    def locate(self, lat: float, lon: float) -> RegionMatch: ...
-
-
 def coordinates_valid(lat: float, lon: float) -> bool:
     """True for finite real numbers with -90 <= lat <= 90 and -180 <= lon <= 180."""
     for value in (lat, lon):
@@ -111,15 +104,6 @@ def coordinates_valid(lat: float, lon: float) -> bool:
         if not math.isfinite(value):
             return False
     return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((phi2 - phi1) / 2.0) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2.0) ** 2
-    )
-    return 2.0 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
 def load_villages(path: Path = VILLAGES_FILE) -> tuple[Village, ...]:
