@@ -11,9 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.faq import utter_topic
 from actions.pertanyaan import record_unanswered
-from knowledge.faq import get_topic
 from knowledge.intents import intent_title
-from knowledge.retrieval import Hit, answerable, default_index
+from knowledge.retrieval import Hit, answer_topic, default_index
 
 MAX_CANDIDATES = 3
 # Candidates less likely than this are noise, not a plausible reading.
@@ -51,8 +50,7 @@ def _looks_like_complaint(tracker: Tracker) -> bool:
 
 def answer_from_knowledge(dispatcher: CollectingDispatcher, hits: list[Hit]) -> bool:
     """Answer with the best topic if the search is confident enough."""
-    best = answerable(hits)
-    topic = get_topic(best.topic) if best else None
+    topic = answer_topic(hits)
     if topic is None:
         return False
     dispatcher.utter_message(response="utter_faq_mungkin")

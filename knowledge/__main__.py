@@ -53,16 +53,14 @@ def _render(response: str, variables: dict[str, Any]) -> str:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from knowledge.answer import summary_response, summary_variables
-    from knowledge.faq import get_topic
-    from knowledge.retrieval import answerable, default_index
+    from knowledge.retrieval import answer_topic, default_index
 
     hits = default_index().search(args.question)
-    best = answerable(hits)
-    topic = get_topic(best.topic) if best else None
+    topic = answer_topic(hits)
     result = {
         "question": args.question,
         "topic": topic.id if topic else None,
-        "score": best.score if best else (hits[0].score if hits else None),
+        "score": hits[0].score if hits else None,
         "answered": topic is not None,
         "answer": _render(summary_response(topic), summary_variables(topic)) if topic else None,
         "candidates": [asdict(h) for h in hits],

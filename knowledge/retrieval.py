@@ -24,7 +24,7 @@ import bm25s
 import numpy as np
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from knowledge.faq import Topic, all_topics
+from knowledge.faq import Topic, all_topics, get_topic
 from nlu.normalize import Normalizer
 from nlu.training_data import DEFAULT_DATA_DIR, read_examples
 
@@ -132,3 +132,9 @@ def default_index() -> KnowledgeIndex:
 def answerable(hits: Sequence[Hit], min_score: float = MIN_SCORE) -> Hit | None:
     """The hit to answer with, or None when the best is below ``min_score``."""
     return hits[0] if hits and hits[0].score >= min_score else None
+
+
+def answer_topic(hits: Sequence[Hit], min_score: float = MIN_SCORE) -> Topic | None:
+    """The topic to answer with: the best hit above ``min_score``, if its file exists."""
+    best = answerable(hits, min_score)
+    return get_topic(best.topic) if best else None

@@ -153,17 +153,19 @@ def jpeg(size: tuple[int, int] = (640, 480)) -> bytes:
     return buffer.getvalue()
 
 
-def _replies_until(bot: Any, predicate: Any, timeout: float = 20) -> list[dict[str, Any]]:
-    """The chat's bot calls once `predicate(calls)` holds (`bot`: anything with
+def _replies_until(
+    bot: Any, predicate: Any, timeout: float = 20, chat: int = CHAT
+) -> list[dict[str, Any]]:
+    """The bot's calls for `chat` once `predicate(calls)` holds (`bot`: anything with
     .emulator and .token)."""
     deadline = time.monotonic() + timeout
     entries: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
-        entries = bot.emulator.sent(bot.token, CHAT)
+        entries = bot.emulator.sent(bot.token, chat)
         if predicate(entries):
             return entries
         time.sleep(0.05)
-    raise AssertionError(f"timed out; sent: {[e['method'] for e in entries]}")
+    raise AssertionError(f"chat {chat} timed out; sent: {[e['method'] for e in entries]}")
 
 
 def _reply_texts_after(bot: RunningBot, before: int, needle: str) -> list[str]:
@@ -479,12 +481,5 @@ def _press(peer: _Peer, user: dict[str, Any], sent: dict[str, Any], data: str) -
     peer.emulator.send_update(peer.token, {"callback_query": query})
 
 
-def _group_calls(peer: _Peer, predicate: Any, timeout: float = 20) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    entries: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        entries = peer.emulator.sent(peer.token, OPERATORS)
-        if predicate(entries):
-            return entries
-        time.sleep(0.05)
-    raise AssertionError(f"operator chat: {[e['method'] for e in entries]}")
+def _group_calls(peer: _Peer, predicate: Any) -> list[dict[str, Any]]:
+    return _replies_until(peer, predicate, chat=OPERATORS)
