@@ -18,10 +18,14 @@ from tickets.workflow import CitizenRefusal, comment, rate, reopen
 NOT_YOURS = "not_yours"
 
 
-def _ticket_and_citizen(tracker: Tracker, session: Any) -> tuple[Any, int | None]:
+def _ticket_and_citizen(
+    tracker: Tracker, session: Any, number: str | None = None
+) -> tuple[Any, int | None]:
+    """The ticket (`number`, default the message's "nomor" entity) and the sender's
+    citizen id; either may be None."""
     channel, user_key = split_sender(tracker)
     citizen = find_citizen(session=session, channel=channel, user_key=user_key)
-    number = next(tracker.get_latest_entity_values("nomor"), None)
+    number = number or next(tracker.get_latest_entity_values("nomor"), None)
     ticket = get_ticket_by_number(session=session, number=str(number)) if number else None
     return ticket, citizen.id if citizen else None
 
@@ -84,11 +88,9 @@ class ActionSimpanKomentar(Action):
         number = str(tracker.get_slot("nilai_tiket") or "")
         if text:
             with current_session() as session:
-                channel, user_key = split_sender(tracker)
-                citizen = find_citizen(session=session, channel=channel, user_key=user_key)
-                ticket = get_ticket_by_number(session=session, number=number)
-                if ticket is not None and citizen is not None:
-                    comment(session=session, ticket=ticket, citizen_id=citizen.id, text=text)
+                ticket, citizen_id = _ticket_and_citizen(tracker, session, number)
+                if ticket is not None and citizen_id is not None:
+                    comment(session=session, ticket=ticket, citizen_id=citizen_id, text=text)
         dispatcher.utter_message(response="utter_komentar_disimpan")
         return [SlotSet("nilai_tiket", None), SlotSet("komentar", None)]
 
