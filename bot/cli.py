@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("telegram", help="run the Telegram bot (long polling)").set_defaults(
         func=_cmd_telegram
     )
-    serve = sub.add_parser("serve", help="ASGI server: Telegram webhook and /healthz")
+    serve = sub.add_parser("serve", help="ASGI server: Telegram and WhatsApp webhooks, /healthz")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=_cmd_serve)

@@ -44,7 +44,20 @@ class Outcome:
     retry_after: timedelta | None = None
 
 
-Deliver = Callable[[str, Outbound], Awaitable[Outcome]]
+@dataclass(frozen=True)
+class Delivery:
+    """One notification, rendered, for a channel's ``deliver``. Channels with rules of
+    their own (WhatsApp's template outside the 24-hour window) also need the
+    response name and variables it was rendered from."""
+
+    notification_id: int
+    user_key: str
+    message: Outbound
+    response: str
+    variables: dict[str, Any]
+
+
+Deliver = Callable[[Delivery], Awaitable[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,9 @@ class OutboxWorker:
             else:
                 await self._pace(item.user_key)
                 try:
-                    outcome = await self.deliver(item.user_key, outbound)
+                    outcome = await self.deliver(
+                        Delivery(item.id, item.user_key, outbound, item.response, item.variables)
+                    )
                 except Exception as error:  # never lose the row: retry later
                     log.exception("notification %s: delivery crashed", item.id)
                     outcome = Outcome(Result.RETRY, type(error).__name__)

@@ -1,7 +1,11 @@
 """The ASGI app (``python -m bot serve``): channel webhooks and a health check.
 
 POST /telegram/webhook  Telegram updates; must carry the secret token header.
+GET  /whatsapp/webhook  Meta's subscription handshake (hub.verify_token).
+POST /whatsapp/webhook  WhatsApp Cloud API events; must carry X-Hub-Signature-256.
 GET  /healthz           200 when the database answers, 503 when it does not.
+
+A channel whose settings are missing is not served (its routes answer 404).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot.channels.whatsapp import webhook as whatsapp_webhook
+from bot.channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -65,9 +71,21 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-def create_app(*, settings: Settings | None = None, telegram: Any = None) -> Starlette:
-    """The app; ``telegram`` is a PTB Application (built from settings when a token is set)."""
+def create_app(
+    *, settings: Settings | None = None, telegram: Any = None, whatsapp: Any = None
+) -> Starlette:
+    """The app; ``telegram`` is a PTB Application and ``whatsapp`` a WhatsAppChannel,
+    each built from settings when not given and configured."""
     settings = settings or get_settings()
+    # Half a configuration is a mistake to report, not a channel to skip silently.
+    if whatsapp is None and (
+        settings.whatsapp_enabled
+        or settings.whatsapp_phone_number_id
+        or settings.whatsapp_access_token
+    ):
+        from bot.channels.whatsapp.app import WhatsAppChannel
+
+        whatsapp = WhatsAppChannel(settings=settings)
     if telegram is None and settings.telegram_bot_token:
         if not settings.telegram_webhook_secret:
             raise RuntimeError("TELEGRAM_WEBHOOK_SECRET must be set to serve the Telegram webhook")
@@ -79,25 +97,29 @@ def create_app(*, settings: Settings | None = None, telegram: Any = None) -> Sta
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.telegram = telegram
-        if telegram is None:
-            yield
-            return
-        from bot.channels.telegram.app import on_start, stop_workers
+        app.state.whatsapp = whatsapp
+        async with contextlib.AsyncExitStack() as stack:
+            if telegram is not None:
+                from bot.channels.telegram.app import on_start, stop_workers
 
-        await telegram.initialize()
-        await telegram.start()
-        await on_start(telegram)  # command menu and outbox worker, as in polling mode
-        try:
+                await telegram.initialize()
+                stack.push_async_callback(telegram.shutdown)
+                await telegram.start()
+                stack.push_async_callback(telegram.stop)
+                # Command menu, outbox worker and SLA sweeps, as in polling mode.
+                await on_start(telegram)
+                stack.push_async_callback(stop_workers, telegram)
+            if whatsapp is not None:
+                await whatsapp.start(sla=telegram is None)
+                stack.push_async_callback(whatsapp.stop)
             yield
-        finally:
-            await stop_workers(telegram)
-            await telegram.stop()
-            await telegram.shutdown()
 
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook, methods=["POST"]),
+            Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.verify, methods=["GET"]),
+            Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.receive, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

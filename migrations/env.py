@@ -17,7 +17,9 @@ from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.types import TypeDecorator
 
-import bot.dialogue.models  # noqa: F401  (registers the tables on Base.metadata)
+# Imported to register their tables on Base.metadata.
+import bot.channels.whatsapp.models
+import bot.dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401
 from core.db import Base

@@ -20,7 +20,9 @@ from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-import bot.dialogue.models  # noqa: F401  (complete Base.metadata)
+# Imported to complete Base.metadata.
+import bot.channels.whatsapp.models
+import bot.dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401
 from core import db as core_db

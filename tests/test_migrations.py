@@ -33,6 +33,9 @@ EXPECTED_TABLES = {
     "escalation",
     "ticket_supporter",
     "staff_chat",
+    "whatsapp_event",
+    "whatsapp_message",
+    "whatsapp_window",
 }
 
 

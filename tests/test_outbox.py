@@ -16,7 +16,7 @@ from bot.channels.telegram.delivery import telegram_deliver
 from bot.channels.telegram.outbound import Labels
 from bot.dialogue.engine import DialogueEngine
 from bot.messages import Outbound
-from bot.outbox import OutboxWorker, Outcome, Result
+from bot.outbox import Delivery, OutboxWorker, Outcome, Result
 from core.db import transaction
 from core.timestamps import utcnow
 from tickets import notifications
@@ -138,8 +138,8 @@ class FakeChannel:
         self.outcomes = list(outcomes)
         self.delivered: list[tuple[str, Outbound]] = []
 
-    async def __call__(self, user_key: str, message: Outbound) -> Outcome:
-        self.delivered.append((user_key, message))
+    async def __call__(self, delivery: Delivery) -> Outcome:
+        self.delivered.append((delivery.user_key, delivery.message))
         if not self.outcomes:
             return Outcome(Result.SENT)
         outcome = self.outcomes.pop(0)
@@ -232,7 +232,7 @@ def test_telegram_errors_map_to_outcomes(make_error: Any, result: Result) -> Non
     async def main() -> Outcome:
         async with bot:
             deliver = telegram_deliver(bot, Labels(send_location="Kirim lokasi"))
-            return await deliver("42", Outbound(text="Kabar laporan"))
+            return await deliver(Delivery(1, "42", Outbound(text="Kabar laporan"), "utter_x", {}))
 
     outcome = asyncio.run(main())
     assert outcome.result is result

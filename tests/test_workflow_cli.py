@@ -25,12 +25,15 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     return json.loads(out)
 
 
-def _ticket(category: str, *, confidential: bool = False) -> str:
+def _ticket(
+    category: str, *, confidential: bool = False, channel: str = "telegram",
+    user_key: str = "chat-rahasia-q7",
+) -> str:  # fmt: skip
     with transaction() as session:
         citizen = get_or_create_citizen(
             session=session,
-            channel="telegram",
-            user_key="chat-rahasia-q7",
+            channel=channel,
+            user_key=user_key,
             display_name="Pelapor Rahasia",
         )
         ticket = create_ticket(
@@ -91,6 +94,28 @@ def test_confidential_reporter_is_hidden_from_agency_staff(
     assert as_agency["reporter"] == "(dirahasiakan)" and as_agency["citizen_id"] is None
     assert "Pelapor Rahasia" not in text and "chat-rahasia-q7" not in text
     assert all(not e["actor"].startswith("citizen:") for e in as_agency["events"])
+
+
+def test_whatsapp_number_is_masked_for_operators_when_confidential(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "users", "add", "--name", "Op", "--role", "operator", "--region", "bandar_lampung")
+    [operator] = (u["id"] for u in _json(capsys, "users", "list"))
+    secret = _ticket("pungli", confidential=True, channel="whatsapp", user_key="6281234567890")
+    open_ticket = _ticket("sampah", channel="whatsapp", user_key="6281234567890")
+
+    [contact] = _json(capsys, "tickets", "show", secret, "--as", str(operator))["reporter"][
+        "contacts"
+    ]
+    assert contact == {"channel": "whatsapp", "user_key": "6281*******90",
+                       "phone": "+6281*******90"}  # fmt: skip
+    # Not confidential: the operator can call back; the local admin CLI sees all.
+    [plain] = _json(capsys, "tickets", "show", open_ticket, "--as", str(operator))["reporter"][
+        "contacts"
+    ]
+    assert plain["phone"] == "+6281234567890"
+    admin_view = _json(capsys, "tickets", "show", secret)["reporter"]["contacts"][0]
+    assert admin_view["user_key"] == "6281234567890"
 
 
 def test_unknown_staff_or_ticket(db: str, capsys: pytest.CaptureFixture[str]) -> None:

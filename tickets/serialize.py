@@ -2,7 +2,9 @@
 
 Who is looking matters: for a confidential ticket (pungli, or marked "rahasia"),
 agency staff and leaders never see the reporter's name, phone, chat id or
-citizen id; operators and admins do (they may need to call back).
+citizen id; operators and admins do (they may need to call back), but with phone
+numbers masked, WhatsApp ids included (a WhatsApp id is the phone number). Only
+the local admin CLI (no viewer) sees them whole.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tickets.models import Attachment, StaffUser, Ticket, TicketEvent
+from tickets.models import Attachment, Contact, StaffUser, Ticket, TicketEvent
 from tickets.statuses import status_label
 
 # Roles that may see who reported a confidential ticket.
@@ -25,15 +27,32 @@ def reporter_visible(ticket: Ticket, viewer: StaffUser | None) -> bool:
     return viewer.role in SEES_CONFIDENTIAL_REPORTER
 
 
-def reporter_to_dict(ticket: Ticket) -> dict[str, Any]:
+# Channels whose user key is the user's phone number.
+PHONE_KEYED_CHANNELS = ("whatsapp",)
+
+
+def mask_phone(phone: str) -> str:
+    """'+6281234567890' -> '+6281*******90': enough to recognise, not to call."""
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    hidden = set(digits[4:-2])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
+
+
+def _contact_to_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
+    user_key, phone = contact.user_key, contact.phone
+    if masked:
+        phone = mask_phone(phone) if phone else None
+        if contact.channel in PHONE_KEYED_CHANNELS:
+            user_key = mask_phone(user_key)
+    return {"channel": contact.channel, "user_key": user_key, "phone": phone}
+
+
+def reporter_to_dict(ticket: Ticket, *, masked: bool = False) -> dict[str, Any]:
     citizen = ticket.citizen
     return {
         "citizen_id": citizen.id,
         "name": citizen.display_name,
-        "contacts": [
-            {"channel": c.channel, "user_key": c.user_key, "phone": c.phone}
-            for c in citizen.contacts
-        ],
+        "contacts": [_contact_to_dict(c, masked=masked) for c in citizen.contacts],
     }
 
 
@@ -58,7 +77,11 @@ def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[s
         "act_due_at": _iso(ticket.act_due_at),
         "resolved_at": _iso(ticket.resolved_at),
         "citizen_id": ticket.citizen_id if visible else None,
-        "reporter": reporter_to_dict(ticket) if visible else HIDDEN,
+        "reporter": (
+            reporter_to_dict(ticket, masked=ticket.confidential and viewer is not None)
+            if visible
+            else HIDDEN
+        ),
         "photos": {
             "count": len(ticket.attachments),
             "items": [attachment_to_dict(a) for a in ticket.attachments],

@@ -22,6 +22,13 @@ from tickets.staff_alerts import alert_operators
 from tickets.statuses import get_status, status_label
 
 
+def phone_of(channel: str, user_key: str) -> str | None:
+    """A WhatsApp user is known by their phone number (digits, country code first)."""
+    if channel == "whatsapp" and user_key.isdigit():
+        return f"+{user_key}"
+    return None
+
+
 def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | None:
     return session.scalars(
         select(Citizen)
@@ -41,7 +48,12 @@ def get_or_create_citizen(
             with session.begin_nested():
                 citizen = Citizen(display_name=display_name)
                 session.add(citizen)
-                session.add(Contact(citizen=citizen, channel=channel, user_key=user_key))
+                session.add(
+                    Contact(
+                        citizen=citizen, channel=channel, user_key=user_key,
+                        phone=phone_of(channel, user_key),
+                    )
+                )  # fmt: skip
         except IntegrityError:
             citizen = find_citizen(session=session, channel=channel, user_key=user_key)
             if citizen is None:  # the conflicting row is gone again: give up loudly

@@ -15,14 +15,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram.outbound import Labels, send_outbound
-from bot.messages import Outbound
-from bot.outbox import Deliver, Outcome, Result
+from bot.outbox import Deliver, Delivery, Outcome, Result
 
 
 def telegram_deliver(bot: Bot, labels: Labels) -> Deliver:
-    async def deliver(user_key: str, message: Outbound) -> Outcome:
+    async def deliver(delivery: Delivery) -> Outcome:
         try:
-            await send_outbound(bot, int(user_key), message, labels)
+            await send_outbound(bot, int(delivery.user_key), delivery.message, labels)
         except Forbidden as error:
             return Outcome(Result.BLOCKED, str(error))
         except RetryAfter as error:

@@ -5,12 +5,14 @@ most 20 characters, ids at most 256), otherwise a list message (at most 10 rows,
 row titles at most 24 characters, ids at most 200, its button label at most 20);
 interactive bodies at most 1,024 characters (longer text goes first as a plain
 text message, at most 4,096); a location request message when the engine asks
-for a pin; a location message for a venue. Media (photos) are sent by id after an
-upload, which the client does; they are not built here.
+for a pin; a location message for a venue; an image by media id (after the
+upload); a template message, the only kind allowed outside the 24-hour window
+(its text parameters may hold no newline, tab or more than four spaces in a row).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,7 @@ MAX_ROWS = 10
 MAX_ROW_TITLE = 24
 MAX_ROW_ID = 200
 MAX_LIST_BUTTON = 20
+MAX_TEMPLATE_PARAMETER = 700  # the whole template body is limited to 1,024 characters
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,24 @@ def location_request_payload(to: str, body: str) -> dict[str, Any]:
 def location_payload(to: str, lat: float, lon: float, name: str, address: str) -> dict[str, Any]:
     location = {"latitude": lat, "longitude": lon, "name": name, "address": address}
     return {**_base(to), "type": "location", "location": location}
+
+
+def image_payload(to: str, media_id: str) -> dict[str, Any]:
+    return {**_base(to), "type": "image", "image": {"id": media_id}}
+
+
+def one_line(text: str, limit: int = MAX_TEMPLATE_PARAMETER) -> str:
+    """Text as a template parameter: whitespace runs (newlines too) become one space."""
+    return _cut(re.sub(r"\s+", " ", text).strip(), limit)
+
+
+def template_payload(to: str, name: str, language: str, parameters: list[str]) -> dict[str, Any]:
+    body = {
+        "type": "body",
+        "parameters": [{"type": "text", "text": one_line(p)} for p in parameters],
+    }
+    template = {"name": name, "language": {"code": language}, "components": [body]}
+    return {**_base(to), "type": "template", "template": template}
 
 
 def payloads_for(to: str, message: Outbound, labels: Labels) -> list[dict[str, Any]]:
