@@ -185,6 +185,14 @@ def main() -> int:
         Image.new("RGB", (1280, 960), (120, 90, 60)).save(photo, "JPEG")
         sqlite = bench_engine(f"sqlite:///{tmp_path / 'bench.db'}", tmp_path / "m1", photo)
         postgres = with_postgres(lambda url: bench_engine(url, tmp_path / "m2", photo))
+        from bench.whatsapp_bench import BURST, SEQUENTIAL, bench_whatsapp
+
+        wa_sqlite = bench_whatsapp(f"sqlite:///{tmp_path / 'wa.db'}", tmp_path / "m3")
+        wa_pg: dict[str, Any] = {}
+        wa_pg_error = with_postgres(
+            lambda url: wa_pg.update(bench_whatsapp(url, tmp_path / "m4")) or []
+        )
+        wa_postgres = wa_pg or {"ack": wa_pg_error, "reply": wa_pg_error}
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -211,6 +219,22 @@ Written by `make bench` (bench/run.py); numbers are from the run below, not edit
 in-process, photo check and storage, ticket numbering, and the single database
 transaction. Each conversation is a full complaint (text, pin, 1280x960 JPEG photo,
 confirmation) followed by a status check: {CONVERSATIONS} conversations per backend.
+
+## WhatsApp webhook (bench/whatsapp_bench.py)
+
+| what | p50 | p95 | max | samples |
+| --- | --- | --- | --- | --- |
+{row("signed POST -> 200 (ack), SQLite", wa_sqlite["ack"])}
+{row("signed POST -> 200 (ack), PostgreSQL", wa_postgres["ack"])}
+{row("signed POST -> first reply at the Graph API, SQLite", wa_sqlite["reply"])}
+{row("signed POST -> first reply at the Graph API, PostgreSQL", wa_postgres["reply"])}
+
+uvicorn on a loopback port with the WhatsApp channel's background tasks running;
+the Graph API is the fake from the tests, in-process. "ack": {BURST} text messages
+from 20 users posted back to back while the processor answers the earlier ones
+(Meta needs the 200 quickly, whatever the NLU costs). "first reply": {SEQUENTIAL}
+messages one at a time, until the first reply payload reaches the Graph API
+(signature check, storing the event, NLU, engine, Graph call).
 
 ## Start-up and memory
 

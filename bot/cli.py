@@ -51,9 +51,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.web import create_app
+    from bot.web import DropQueryStrings, create_app
 
     _prepare()
+    logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -33,6 +33,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 
 
+class DropQueryStrings(logging.Filter):
+    """For uvicorn's access log: the WhatsApp handshake carries the verify token
+    in its query string, which must not end up in log files."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def _database_ok() -> bool:
     from core.db import transaction
 
