@@ -90,3 +90,26 @@ class Outbound:
             venue=Venue(**venue) if venue else None,
             image_path=data.get("image_path"),
         )
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at line breaks so that every part fits one message of at most `limit`
+    characters (a single longer line is cut)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single over-long line: hard cut
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts

@@ -18,9 +18,8 @@ from bot.channels.telegram.outbound import (
     Labels,
     callback_data,
     send_outbound,
-    split_text,
 )
-from bot.messages import Button, GeoPoint, Outbound, Venue
+from bot.messages import Button, GeoPoint, Outbound, Venue, split_text
 
 USER = {"id": 42, "is_bot": False, "first_name": "Siti", "last_name": "Aminah"}
 CHAT = {"id": 42, "type": "private", "first_name": "Siti"}
@@ -222,7 +221,7 @@ def test_venue_follows_the_text() -> None:
 
 def test_long_text_is_split_at_line_breaks() -> None:
     text = "\n".join(f"baris {i} " + "x" * 90 for i in range(100))  # ~10 KB
-    parts = split_text(text)
+    parts = split_text(text, 4096)
     assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
     request = _send(Outbound(text=text, buttons=[Button("Detail", "/faq_detail")]))

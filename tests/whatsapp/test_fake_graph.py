@@ -139,7 +139,7 @@ def test_mark_read_with_typing_indicator() -> None:
 
 
 def test_what_laporin_sends_is_accepted() -> None:
-    labels = Labels(list_button="Pilih", choose="Silakan pilih:")
+    labels = Labels(list_button="Pilih", choose="Silakan pilih:", send_location="📍 Kirim lokasi")
     outbounds = [
         Outbound(text="x" * 5000, buttons=[Button("Detail", "/d")]),
         Outbound(text="Pilih:", buttons=[Button(f"Kategori nomor {i} yang panjang", f"/k{i}")

@@ -24,7 +24,7 @@ from core.settings import get_settings
 from core.timestamps import utcnow
 from tickets.models import Contact, Notification
 from tickets.serialize import ticket_to_dict
-from tickets.service import change_status, get_ticket_by_number
+from tickets.service import change_status, get_ticket_by_number, list_tickets
 from whatsapp import webhook_events as events
 from whatsapp.fake_graph import FakeGraph
 from whatsapp.harness import (
@@ -312,3 +312,12 @@ def test_other_phone_numbers_of_the_account_are_ignored(
         other = events.text_message(WA, "halo", phone_number_id="999999999999999")
         assert app.send(other) == []
     assert fake.violations == []
+
+
+def test_confirm_button_pressed_again_files_nothing_twice(served: Served) -> None:
+    number = _file_complaint(served)
+    again = body_texts(served.send(events.button_reply(WA, "/affirm", "Ya, kirim")))
+    assert again and not any("sudah kami terima" in t for t in again), again
+    with transaction() as session:
+        assert get_ticket_by_number(session=session, number=number) is not None
+        assert len(list_tickets(session=session)) == 1

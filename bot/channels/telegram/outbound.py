@@ -26,7 +26,7 @@ from telegram import (
 )
 from telegram.constants import MessageLimit, ParseMode
 
-from bot.messages import Button, Outbound
+from bot.messages import Button, Outbound, split_text
 
 MAX_CALLBACK_BYTES = 64
 
@@ -66,34 +66,12 @@ def reply_markup(message: Outbound, labels: Labels) -> Markup:
     return ReplyKeyboardRemove()
 
 
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line breaks so that every part fits one Telegram message."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: hard cut
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
-
-
 async def send_outbound(bot: Bot, chat_id: int | str, message: Outbound, labels: Labels) -> None:
     """Send one Outbound as one or more Bot API calls, in order."""
     markup = reply_markup(message, labels)
     if message.text and message.text.strip():
         # Escaping can lengthen the text, so split the escaped form.
-        parts = split_text(html.escape(message.text, quote=False))
+        parts = split_text(html.escape(message.text, quote=False), MessageLimit.MAX_TEXT_LENGTH)
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             await bot.send_message(

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Button, Outbound
+from bot.messages import Button, Outbound, split_text
 
 MAX_TEXT = 4096
 MAX_BODY = 1024
@@ -36,6 +36,7 @@ class Labels:
 
     list_button: str  # the button that opens a list ("Pilih")
     choose: str  # body of an interactive message whose text went before ("Silakan pilih:")
+    send_location: str  # body of a location request that follows a choice ("Kirim lokasi")
 
 
 def _base(to: str) -> dict[str, Any]:
@@ -125,14 +126,14 @@ def payloads_for(to: str, message: Outbound, labels: Labels) -> list[dict[str, A
     text = (message.text or "").strip()
     interactive = bool(message.buttons) or message.request_location
     if text and (not interactive or len(text) > MAX_BODY):
-        for start in range(0, len(text), MAX_TEXT):
-            out.append(text_payload(to, text[start : start + MAX_TEXT]))
+        out.extend(text_payload(to, part) for part in split_text(text, MAX_TEXT))
         body = labels.choose
     else:
         body = text or labels.choose
     if message.buttons:
         out.append(interactive_payload(to, body, message.buttons, labels))
-    elif message.request_location:
+        body = labels.send_location  # one interactive message cannot hold both
+    if message.request_location:
         out.append(location_request_payload(to, body))
     if message.venue is not None:
         v = message.venue

@@ -24,6 +24,7 @@ def labels_from(engine: DialogueEngine) -> Labels:
     return Labels(
         list_button=engine.render("utter_tombol_pilih").text or "",
         choose=engine.render("utter_silakan_pilih").text or "",
+        send_location=engine.render("utter_tombol_kirim_lokasi").text or "",
     )
 
 

@@ -6,14 +6,17 @@ from bot.channels.whatsapp.payloads import (
     MAX_BODY,
     MAX_BUTTON_TITLE,
     MAX_ROW_TITLE,
+    MAX_TEXT,
     Labels,
+    image_payload,
     payloads_for,
+    template_payload,
 )
 from bot.channels.whatsapp.signature import sign, signature_valid, verification_challenge
 from bot.messages import Button, Outbound, Venue
 
 TO = "6281234567890"
-LABELS = Labels(list_button="Pilih", choose="Silakan pilih:")
+LABELS = Labels(list_button="Pilih", choose="Silakan pilih:", send_location="📍 Kirim lokasi")
 
 
 def _common(payload: dict) -> None:
@@ -65,6 +68,35 @@ def test_long_text_goes_first_then_a_short_interactive_body() -> None:
     assert [p["type"] for p in payloads] == ["text", "interactive"]
     assert payloads[0]["text"]["body"] == text
     assert payloads[1]["interactive"]["body"]["text"] == "Silakan pilih:"
+
+
+def test_very_long_text_is_split_at_line_breaks() -> None:
+    lines = [f"{i}. " + " ".join(["syarat"] * 60) for i in range(20)]  # about 8,500 chars
+    payloads = payloads_for(TO, Outbound(text="\n".join(lines)), LABELS)
+    bodies = [p["text"]["body"] for p in payloads]
+    assert len(bodies) == 3 and all(len(b) <= MAX_TEXT for b in bodies)
+    assert "\n".join(bodies) == "\n".join(lines)  # nothing lost, no line cut in two
+
+
+def test_choice_and_location_request_are_two_messages() -> None:
+    message = Outbound(text="Di mana lokasinya?", buttons=[Button("Batal", "/batal")],
+                       request_location=True)  # fmt: skip
+    choice, ask = payloads_for(TO, message, LABELS)
+    assert choice["interactive"]["type"] == "button"
+    assert ask["interactive"]["type"] == "location_request_message"
+    assert ask["interactive"]["body"]["text"] == "📍 Kirim lokasi"
+
+
+def test_image_and_template() -> None:
+    assert image_payload(TO, "media-1")["image"] == {"id": "media-1"}
+    news = "Kabar laporan:\n\nSedang    dikerjakan "
+    payload = template_payload(TO, "laporin_status_laporan", "id", ["LPG-2026-000001", news])
+    assert payload["type"] == "template"
+    template = payload["template"]
+    assert template["name"] == "laporin_status_laporan" and template["language"] == {"code": "id"}
+    texts = [p["text"] for p in template["components"][0]["parameters"]]
+    # Meta refuses parameters with newlines, tabs or more than four spaces in a row.
+    assert texts == ["LPG-2026-000001", "Kabar laporan: Sedang dikerjakan"]
 
 
 def test_location_request_and_venue() -> None:
