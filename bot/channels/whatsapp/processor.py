@@ -179,9 +179,14 @@ class EventProcessor:
             with contextlib.suppress(GraphError):
                 await self.sender.send(wa_id, self.apology)
 
-    async def run(self, stop: asyncio.Event) -> None:
+    def _requeue(self) -> int:
         with transaction(self.database_url) as session:
-            requeued = store.requeue_interrupted(session=session)
+            return store.requeue_interrupted(session=session)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process until `stop` is set. One processor per WhatsApp number: at start it
+        takes over events a crashed run left half done."""
+        requeued = await asyncio.to_thread(self._requeue)
         if requeued:
             log.warning("whatsapp: %s interrupted events requeued", requeued)
         while not stop.is_set():
