@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run|chat|telegram|serve|telegram-webhook|migrate|tickets ...`."""
+"""Command line: `python -m bot run|chat|telegram|serve|telegram-webhook|migrate|tickets ...`
+(and `users`, `chats`, `sla` in cli_workflow.py, `whatsapp` in cli_whatsapp.py)."""
 
 from __future__ import annotations
 
@@ -246,9 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_status.add_argument("--actor", default=f"operator:{getpass.getuser()}")
     set_status.set_defaults(func=_cmd_tickets_set_status)
 
+    from bot.cli_whatsapp import register as register_whatsapp
     from bot.cli_workflow import register
 
     register(sub, tickets_sub)
+    register_whatsapp(sub)
     return parser
 
 

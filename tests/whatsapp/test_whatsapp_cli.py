@@ -1,0 +1,48 @@
+"""`python -m bot whatsapp status|retry-failed|purge`."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.channels.whatsapp import store
+from bot.channels.whatsapp.models import WhatsAppEvent
+from bot.cli import main
+from core.db import transaction
+from core.timestamps import utcnow
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def _events(*bodies: bytes) -> list[int]:
+    with transaction() as session:
+        ids = [store.record_event(session=session, body=b) for b in bodies]
+    return [i for i in ids if i is not None]
+
+
+def test_status_retry_and_purge(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    old, failed, fresh = _events(b'{"n": 1}', b'{"n": 2}', b'{"n": 3}')
+    with transaction() as session:
+        store.record_sent(session=session, wamid="wamid.1", wa_id="628111", kind="text")
+        session.execute(update(WhatsAppEvent).where(WhatsAppEvent.id.in_((old, fresh)))
+                        .values(status="done"))  # fmt: skip
+        session.execute(update(WhatsAppEvent).where(WhatsAppEvent.id == failed)
+                        .values(status="failed", attempts=5))  # fmt: skip
+        session.execute(update(WhatsAppEvent).where(WhatsAppEvent.id == old)
+                        .values(received_at=utcnow() - timedelta(days=40)))  # fmt: skip
+
+    data = json.loads(_run(capsys, "whatsapp", "status", "--json"))
+    assert data == {"events": {"done": 2, "failed": 1}, "messages": {"accepted": 1}}
+    assert "Event webhook: done 2, failed 1" in _run(capsys, "whatsapp", "status")
+
+    assert "1 event dikembalikan" in _run(capsys, "whatsapp", "retry-failed")
+    assert "1 event lama dihapus" in _run(capsys, "whatsapp", "purge", "--days", "30")
+    with transaction() as session:
+        rows = {e.id: (e.status, e.attempts) for e in session.scalars(select(WhatsAppEvent))}
+    assert rows == {failed: ("pending", 0), fresh: ("done", 0)}
