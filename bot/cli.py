@@ -43,8 +43,12 @@ def _cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    """Telegram long polling when a token is set, else the console chat."""
-    if get_settings().telegram_bot_token:
+    """The ASGI server when WhatsApp is configured (its webhooks need one), else
+    Telegram long polling when a token is set, else the console chat."""
+    settings = get_settings()
+    if settings.whatsapp_enabled:
+        return _cmd_serve(args)
+    if settings.telegram_bot_token:
         return _cmd_telegram(args)
     return _cmd_chat(args)
 
@@ -205,12 +209,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     for name, func, help_text in (
-        ("run", _cmd_run, "Telegram polling if TELEGRAM_BOT_TOKEN is set, else the console chat"),
+        ("run", _cmd_run, "bot serve if WhatsApp is configured, Telegram polling if "
+         "TELEGRAM_BOT_TOKEN is set, else the console chat"),
         ("chat", _cmd_chat, "chat with the bot in the terminal"),
-    ):
+    ):  # fmt: skip
         command = sub.add_parser(name, help=help_text)
         command.add_argument("--user", default=getpass.getuser(), help="who you are in the chat")
         command.set_defaults(func=func)
+        if name == "run":
+            command.add_argument("--host", default="127.0.0.1", help="address for bot serve")
+            command.add_argument("--port", type=int, default=8080, help="port for bot serve")
 
     sub.add_parser("telegram", help="run the Telegram bot (long polling)").set_defaults(
         func=_cmd_telegram
@@ -257,8 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _is_console(args: argparse.Namespace) -> bool:
     """The console chat keeps the terminal free of log lines."""
+    settings = get_settings()
     return args.command == "chat" or (
-        args.command == "run" and not get_settings().telegram_bot_token
+        args.command == "run" and not settings.telegram_bot_token and not settings.whatsapp_enabled
     )
 
 

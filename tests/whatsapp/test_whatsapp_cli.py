@@ -46,3 +46,34 @@ def test_status_retry_and_purge(db: str, capsys: pytest.CaptureFixture[str]) -> 
     with transaction() as session:
         rows = {e.id: (e.status, e.attempts) for e in session.scalars(select(WhatsAppEvent))}
     assert rows == {failed: ("pending", 0), fresh: ("done", 0)}
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "chat"),
+        ({"TELEGRAM_BOT_TOKEN": "1:T"}, "telegram"),
+        ({"WHATSAPP_PHONE_NUMBER_ID": "1", "WHATSAPP_ACCESS_TOKEN": "t",
+          "WHATSAPP_VERIFY_TOKEN": "v", "WHATSAPP_APP_SECRET": "s"}, "serve"),
+    ],
+)  # fmt: skip
+def test_run_picks_the_server_when_whatsapp_is_configured(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import cli
+    from core.settings import get_settings
+
+    for name in ("TELEGRAM_BOT_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN",
+                 "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    chosen: list[str] = []
+    for command in ("chat", "telegram", "serve"):
+        monkeypatch.setattr(cli, f"_cmd_{command}", lambda args, c=command: chosen.append(c) or 0)
+    try:
+        assert cli.main(["run"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert chosen == [expected]
