@@ -18,6 +18,8 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from bot.channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
+from bot.channels.whatsapp.signature import SIGNATURE_HEADER, sign
+from bot.channels.whatsapp.webhook import MAX_BODY_BYTES
 from bot.dialogue.models import MessageLog
 from core.db import transaction
 from core.settings import get_settings
@@ -115,6 +117,16 @@ def test_unsigned_or_wrongly_signed_bodies_are_refused_unprocessed(served: Serve
     tampered = raw.replace(b"halo", b"hal0")
     assert served.client.post(WEBHOOK, content=tampered, headers=headers).status_code == 403
     assert _count(WhatsAppEvent) == 0 and served.fake.sent == []
+
+
+def test_oversized_or_malformed_bodies_are_refused(served: Served) -> None:
+    huge = b'{"object": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}'
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(huge, APP_SECRET)}
+    assert served.client.post(WEBHOOK, content=huge, headers=headers).status_code == 413
+    broken = b'{"object": "whatsapp_business_account", '
+    headers[SIGNATURE_HEADER] = sign(broken, APP_SECRET)
+    assert served.client.post(WEBHOOK, content=broken, headers=headers).status_code == 400
+    assert _count(WhatsAppEvent) == 0
 
 
 def test_webhook_is_acknowledged_before_processing(served: Served) -> None:

@@ -144,3 +144,14 @@ def test_statuses_and_several_changes_in_one_body(fake: FakeGraph) -> None:
     # Another number of the same business account is not ours to answer.
     other = events.text_message(WA, "halo", phone_number_id="999")
     assert parse_body(other, phone_number_id=fake.phone_number_id) == []
+
+
+def test_message_without_a_sender_number_is_skipped_with_a_warning(
+    fake: FakeGraph, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = events.text_message(WA, "halo")
+    message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["from_user_id"] = "ID.1502576394655843"  # a username user: number withheld
+    del message["from"]
+    assert parse_body(body, phone_number_id=fake.phone_number_id) == []
+    assert message["id"] in caplog.text and "no sender number" in caplog.text

@@ -49,6 +49,16 @@ def _store(body: bytes, database_url: str) -> int | None:
         return store.record_event(session=session, body=body)
 
 
+async def _read_bounded(request: Request) -> bytes | None:
+    """The body, or None past MAX_BODY_BYTES (whatever Content-Length claims)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
 async def receive(request: Request) -> Response:
     channel = _channel(request)
     if channel is None:
@@ -56,9 +66,9 @@ async def receive(request: Request) -> Response:
     signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:
         return Response(status_code=401)
-    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+    body = await _read_bounded(request)
+    if body is None:
         return Response(status_code=413)
-    body = await request.body()
     if not signature_valid(body, signature, channel.app_secret):
         log.warning("whatsapp webhook: wrong signature, %s bytes refused", len(body))
         return Response(status_code=403)
