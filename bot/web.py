@@ -90,9 +90,10 @@ def create_app(
     settings = settings or get_settings()
     # Half a configuration is a mistake to report, not a channel to skip silently.
     if whatsapp is None and (
-        settings.whatsapp_enabled
-        or settings.whatsapp_phone_number_id
+        settings.whatsapp_phone_number_id
         or settings.whatsapp_access_token
+        or settings.whatsapp_verify_token
+        or settings.whatsapp_app_secret
     ):
         from bot.channels.whatsapp.app import WhatsAppChannel
 

@@ -333,3 +333,12 @@ def test_confirm_button_pressed_again_files_nothing_twice(served: Served) -> Non
     with transaction() as session:
         assert get_ticket_by_number(session=session, number=number) is not None
         assert len(list_tickets(session=session)) == 1
+
+
+def test_half_a_whatsapp_configuration_stops_the_start(db: str, media_dir: Path) -> None:
+    from bot.web import create_app
+    from core.settings import Settings
+
+    settings = Settings(database_url=db, media_dir=media_dir, whatsapp_app_secret="s")
+    with pytest.raises(RuntimeError, match="WHATSAPP_PHONE_NUMBER_ID"):
+        create_app(settings=settings)
