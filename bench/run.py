@@ -62,17 +62,24 @@ def bench_parse() -> tuple[float, list[float]]:
     return load_seconds, samples
 
 
-def bench_engine(database_url: str, media_dir: Path, photo: Path) -> list[float]:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_DIR"] = str(media_dir)
-    from bot.dialogue.engine import DialogueEngine
-    from bot.messages import GeoPoint, Inbound, InboundMedia
+def use_database(database_url: str, media_dir: Path) -> None:
+    """Point the app's settings at a fresh benchmark database, migrated."""
     from core import db, settings
     from core.migrate import upgrade
 
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["MEDIA_DIR"] = str(media_dir)
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(database_url)
+
+
+def bench_engine(database_url: str, media_dir: Path, photo: Path) -> list[float]:
+    from bot.dialogue.engine import DialogueEngine
+    from bot.messages import GeoPoint, Inbound, InboundMedia
+    from core import db
+
+    use_database(database_url, media_dir)
     engine = DialogueEngine()
     samples: list[float] = []
     for i in range(CONVERSATIONS):

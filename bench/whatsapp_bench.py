@@ -12,17 +12,14 @@ the fake from the tests (tests/whatsapp/fake_graph.py), in-process.
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.run import ROOT
+from bench.run import ROOT, use_database
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -37,39 +34,22 @@ TEXTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
-    import uvicorn
     from whatsapp import webhook_events as events
     from whatsapp.fake_graph import FakeGraph
-    from whatsapp.harness import APP_SECRET, WEBHOOK, settings_for
+    from whatsapp.harness import APP_SECRET, WEBHOOK, free_port, settings_for, uvicorn_thread
 
     from bot.channels.whatsapp.app import WhatsAppChannel
     from bot.web import create_app
-    from core import db, settings
-    from core.migrate import upgrade
+    from core import db
 
-    os.environ["DATABASE_URL"] = database_url
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    upgrade(database_url)
+    use_database(database_url, media_dir)
     fake = FakeGraph()
     config = settings_for(fake, database_url=database_url, media_dir=media_dir)
     channel = WhatsAppChannel(
         settings=config, transport=httpx.ASGITransport(app=fake.app), idle_seconds=0.05
     )
-    port = _free_port()
-    app = create_app(settings=config, whatsapp=channel)
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
+    port = free_port()
 
     def post(client: httpx.Client, body: dict[str, Any]) -> float:
         raw, headers = events.signed(body, APP_SECRET)
@@ -81,7 +61,11 @@ def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
 
     ack: list[float] = []
     reply: list[float] = []
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+    app = create_app(settings=config, whatsapp=channel)
+    with (
+        uvicorn_thread(app, port),
+        httpx.Client(base_url=f"http://127.0.0.1:{port}") as client,
+    ):
         post(client, events.text_message("6280000000000", "halo"))  # warm-up: NLU load
         while not fake.sent:
             time.sleep(0.01)
@@ -93,16 +77,11 @@ def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
             time.sleep(0.02)
         for i in range(SEQUENTIAL):
             before = len(fake.sent)
-            raw, headers = events.signed(
-                events.text_message("6282200000001", TEXTS[i % len(TEXTS)]), APP_SECRET
-            )
             t0 = time.perf_counter()
-            client.post(WEBHOOK, content=raw, headers=headers)
+            post(client, events.text_message("6282200000001", TEXTS[i % len(TEXTS)]))
             while len(fake.sent) == before:
                 time.sleep(0.001)
             reply.append((time.perf_counter() - t0) * 1000)
-    server.should_exit = True
-    thread.join(30)
     db.get_engine(database_url).dispose()
     if fake.violations:
         raise AssertionError(f"payloads outside Meta's formats: {fake.violations}")

@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tickets.models import Attachment, Contact, StaffUser, Ticket, TicketEvent
+from tickets.models import (
+    PHONE_KEYED_CHANNELS,
+    Attachment,
+    Contact,
+    StaffUser,
+    Ticket,
+    TicketEvent,
+)
 from tickets.statuses import status_label
 
 # Roles that may see who reported a confidential ticket.
@@ -27,10 +34,6 @@ def reporter_visible(ticket: Ticket, viewer: StaffUser | None) -> bool:
     return viewer.role in SEES_CONFIDENTIAL_REPORTER
 
 
-# Channels whose user key is the user's phone number.
-PHONE_KEYED_CHANNELS = ("whatsapp",)
-
-
 def mask_phone(phone: str) -> str:
     """'+6281234567890' -> '+6281*******90': enough to recognise, not to call."""
     digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
@@ -42,7 +45,7 @@ def _contact_to_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
     user_key, phone = contact.user_key, contact.phone
     if masked:
         phone = mask_phone(phone) if phone else None
-        if contact.channel in PHONE_KEYED_CHANNELS:
+        if contact.channel in PHONE_KEYED_CHANNELS:  # the key is the number itself
             user_key = mask_phone(user_key)
     return {"channel": contact.channel, "user_key": user_key, "phone": phone}
 

@@ -14,19 +14,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.agencies import route_for
-from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, utcnow
+from tickets.models import (
+    Attachment,
+    Citizen,
+    Contact,
+    Ticket,
+    TicketEvent,
+    phone_of,
+    utcnow,
+)
 from tickets.notifications import notify_citizen
 from tickets.numbering import next_ticket_number
 from tickets.sla import forward_due
 from tickets.staff_alerts import alert_operators
 from tickets.statuses import get_status, status_label
-
-
-def phone_of(channel: str, user_key: str) -> str | None:
-    """A WhatsApp user is known by their phone number (digits, country code first)."""
-    if channel == "whatsapp" and user_key.isdigit():
-        return f"+{user_key}"
-    return None
 
 
 def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | None:

@@ -50,6 +50,15 @@ def mark_processed(*, session: Session, conversation: Conversation, update_id: s
     return True
 
 
+def was_processed(*, session: Session, channel: str, update_id: str) -> bool:
+    """Whether the update was handled before (lets a channel skip work such as
+    downloads for a redelivery; `mark_processed` stays the guard)."""
+    query = select(ProcessedUpdate.id).where(
+        ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id
+    )
+    return session.scalar(query) is not None
+
+
 def save_state(
     *, session: Session, conversation: Conversation, state: dict[str, Any], events: list[Any]
 ) -> None:

@@ -164,6 +164,16 @@ KNOWN_ERRORS: dict[int, tuple[int, str, str | None]] = {
 }
 
 
+def visible_text(payload: JSON) -> str | None:
+    """The text a user reads first: a text body or an interactive body, else None."""
+    kind = payload.get("type", "text")
+    if kind == "text":
+        return str(payload["text"]["body"])
+    if kind == "interactive":
+        return str(payload["interactive"]["body"]["text"])
+    return None
+
+
 @dataclass(frozen=True)
 class SentMessage:
     """A message the fake accepted: the id it answered with and the payload as sent."""
@@ -181,12 +191,7 @@ class SentMessage:
 
     @property
     def text(self) -> str | None:
-        """The text a user reads first: a text body or an interactive body, else None."""
-        if self.type == "text":
-            return str(self.payload["text"]["body"])
-        if self.type == "interactive":
-            return str(self.payload["interactive"]["body"]["text"])
-        return None
+        return visible_text(self.payload)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ production; `settle()` waits until every stored event has been processed.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
@@ -26,11 +29,40 @@ from bot.web import create_app
 from core.db import transaction
 from core.settings import Settings
 from whatsapp import webhook_events as events
-from whatsapp.fake_graph import FakeGraph
+from whatsapp.fake_graph import FakeGraph, visible_text
 
 VERIFY_TOKEN = "verify-laporin-test"
 APP_SECRET = "app-secret-for-tests"
 WEBHOOK = "/whatsapp/webhook"
+
+
+def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_thread(app: Any, port: int) -> Iterator[None]:
+    """`app` served over real HTTP on 127.0.0.1:`port` while the block runs."""
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 30, "uvicorn to start")
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def settings_for(fake: FakeGraph, *, database_url: str, media_dir: Path) -> Settings:
@@ -56,28 +88,21 @@ class Served:
         raw, headers = events.signed(body, APP_SECRET)
         return self.client.post(WEBHOOK, content=raw, headers=headers)
 
+    def _idle(self) -> bool:
+        with transaction(self.channel.settings.database_url) as session:
+            busy = session.scalar(
+                select(func.count())
+                .select_from(WhatsAppEvent)
+                .where(WhatsAppEvent.status.in_(("pending", "processing")))
+            )
+        return not busy
+
     def settle(self, timeout: float = 20.0) -> None:
         """Wait until no stored event is pending or being processed."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with transaction(self.channel.settings.database_url) as session:
-                busy = session.scalar(
-                    select(func.count())
-                    .select_from(WhatsAppEvent)
-                    .where(WhatsAppEvent.status.in_(("pending", "processing")))
-                )
-            if not busy:
-                return
-            time.sleep(0.02)
-        raise AssertionError("whatsapp events were not processed in time")
+        wait_until(self._idle, timeout, "whatsapp events to be processed")
 
     def until(self, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            time.sleep(0.02)
-        raise AssertionError("condition not reached in time")
+        wait_until(predicate, timeout, "the condition")
 
     def send(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         """Post one webhook body and return the payloads the bot sent because of it."""
@@ -103,13 +128,7 @@ def serve(*, database_url: str, media_dir: Path, fake: FakeGraph | None = None) 
 
 def body_texts(payloads: list[dict[str, Any]]) -> list[str]:
     """What the citizen reads: text bodies and interactive bodies, in order."""
-    out = []
-    for p in payloads:
-        if p["type"] == "text":
-            out.append(p["text"]["body"])
-        elif p["type"] == "interactive":
-            out.append(p["interactive"]["body"]["text"])
-    return out
+    return [t for t in map(visible_text, payloads) if t is not None]
 
 
 def reply_ids(payload: dict[str, Any]) -> dict[str, str]:

@@ -8,59 +8,41 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from core.settings import ROOT_DIR
 from whatsapp import webhook_events as events
 from whatsapp.fake_graph import FakeGraph
-from whatsapp.harness import APP_SECRET, VERIFY_TOKEN, WEBHOOK
+from whatsapp.harness import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    WEBHOOK,
+    free_port,
+    uvicorn_thread,
+    wait_until,
+)
 
 WA = "6281298765432"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def graph() -> Iterator[FakeGraph]:
-    port = _free_port()
+    port = free_port()
     fake = FakeGraph(base_url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(fake.app, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield fake
-    server.should_exit = True
-    thread.join(10)
-
-
-def _wait(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    with uvicorn_thread(fake.app, port):
+        yield fake
 
 
 def test_serve_entry_point_answers_whatsapp(
     db: str, media_dir: Path, nlu_model_dir: Path, graph: FakeGraph
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_"))}
     env.update(
         DATABASE_URL=db, MEDIA_DIR=str(media_dir), NLU_MODEL_DIR=str(nlu_model_dir),
@@ -82,13 +64,13 @@ def test_serve_entry_point_answers_whatsapp(
             return False
 
     try:
-        _wait(healthy, 60, "the server")
+        wait_until(healthy, 60, "the server")
         handshake = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
                      "hub.challenge": "42"}  # fmt: skip
         assert httpx.get(f"{base}{WEBHOOK}", params=handshake).text == "42"
         raw, headers = events.signed(events.text_message(WA, "halo min"), APP_SECRET)
         assert httpx.post(f"{base}{WEBHOOK}", content=raw, headers=headers).status_code == 200
-        _wait(lambda: graph.texts_to(WA), 60, "a reply at the Graph API")
+        wait_until(lambda: graph.texts_to(WA), 60, "a reply at the Graph API")
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -21,7 +21,7 @@ import hmac
 import json
 import secrets
 import time
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from .fake_graph import new_wamid
 
@@ -47,20 +47,32 @@ def _metadata(phone_number_id: str, display_phone_number: str) -> JSON:
     return {"display_phone_number": display_phone_number, "phone_number_id": phone_number_id}
 
 
+class Envelope(TypedDict, total=False):
+    """Who sent a message and to which number: every message builder takes these."""
+
+    name: str  # the sender's profile name ("Warga")
+    message_id: str  # a fresh wamid when not given
+    timestamp: str | int  # now when not given
+    phone_number_id: str
+    display_phone_number: str
+    waba_id: str
+
+
 def _inbound(
     wa_id: str,
     kind: str,
     content: JSON | None,
     *,
-    name: str,
-    message_id: str | None,
-    timestamp: str | int | None,
     context_id: str | None = None,
-    phone_number_id: str,
-    display_phone_number: str,
-    waba_id: str,
     extra: JSON | None = None,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
+    name = envelope.get("name", "Warga")
+    message_id = envelope.get("message_id")
+    timestamp = envelope.get("timestamp")
+    phone_number_id = envelope.get("phone_number_id", PHONE_NUMBER_ID)
+    display_phone_number = envelope.get("display_phone_number", DISPLAY_PHONE_NUMBER)
+    waba_id = envelope.get("waba_id", WABA_ID)
     message: JSON = {}
     if context_id is not None:
         # The message the user replied to (or whose button they tapped), sent by us.
@@ -93,19 +105,10 @@ def text_message(
     wa_id: str,
     body: str,
     *,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
     context_id: str | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
-    return _inbound(
-        wa_id, "text", {"body": body}, name=name, message_id=message_id, timestamp=timestamp,
-        context_id=context_id, phone_number_id=phone_number_id,
-        display_phone_number=display_phone_number, waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "text", {"body": body}, context_id=context_id, **envelope)
 
 
 def location_message(
@@ -116,23 +119,14 @@ def location_message(
     location_name: str | None = None,
     address: str | None = None,
     url: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A shared pin; name/address/url only appear when the user picked a place."""
     location: JSON = {"latitude": latitude, "longitude": longitude}
     for key, value in (("name", location_name), ("address", address), ("url", url)):
         if value is not None:
             location[key] = value
-    return _inbound(
-        wa_id, "location", location, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "location", location, **envelope)
 
 
 def image_message(
@@ -142,22 +136,13 @@ def image_message(
     mime_type: str = "image/jpeg",
     caption: str | None = None,
     sha256: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A photo; pass `FakeGraph.add_media(...)`'s id (and its `.sha256`) to serve the file."""
     image = _media(media_id, mime_type, sha256)
     if caption is not None:
         image = {"caption": caption, **image}
-    return _inbound(
-        wa_id, "image", image, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "image", image, **envelope)
 
 
 def document_message(
@@ -168,21 +153,12 @@ def document_message(
     mime_type: str = "application/pdf",
     caption: str | None = None,
     sha256: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     document = {"filename": filename, **_media(media_id, mime_type, sha256)}
     if caption is not None:
         document = {"caption": caption, **document}
-    return _inbound(
-        wa_id, "document", document, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "document", document, **envelope)
 
 
 def sticker_message(
@@ -192,19 +168,10 @@ def sticker_message(
     animated: bool = False,
     mime_type: str = "image/webp",
     sha256: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     sticker = {**_media(media_id, mime_type, sha256), "animated": animated}
-    return _inbound(
-        wa_id, "sticker", sticker, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "sticker", sticker, **envelope)
 
 
 def audio_message(
@@ -214,20 +181,11 @@ def audio_message(
     voice: bool = True,
     mime_type: str = "audio/ogg; codecs=opus",
     sha256: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A voice note (voice=True) or an audio file."""
     audio = {**_media(media_id, mime_type, sha256), "voice": voice}
-    return _inbound(
-        wa_id, "audio", audio, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "audio", audio, **envelope)
 
 
 def button_reply(
@@ -236,22 +194,14 @@ def button_reply(
     title: str,
     *,
     context_id: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A tapped reply button; `context_id` is our message with the buttons (Meta always
     sends one; a fresh id when not given)."""
     interactive = {"type": "button_reply", "button_reply": {"id": reply_id, "title": title}}
     return _inbound(
-        wa_id, "interactive", interactive, name=name, message_id=message_id,
-        timestamp=timestamp, context_id=context_id or new_wamid(),
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+        wa_id, "interactive", interactive, context_id=context_id or new_wamid(), **envelope
+    )
 
 
 def list_reply(
@@ -261,12 +211,7 @@ def list_reply(
     description: str | None = None,
     *,
     context_id: str | None = None,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A chosen list row; `description` only when the row had one."""
     row: JSON = {"id": reply_id, "title": title}
@@ -274,47 +219,29 @@ def list_reply(
         row["description"] = description
     interactive = {"type": "list_reply", "list_reply": row}
     return _inbound(
-        wa_id, "interactive", interactive, name=name, message_id=message_id,
-        timestamp=timestamp, context_id=context_id or new_wamid(),
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+        wa_id, "interactive", interactive, context_id=context_id or new_wamid(), **envelope
+    )
 
 
 def reaction_message(
     wa_id: str,
     reacted_message_id: str,
     emoji: str | None = "👍",
-    *,
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """A reaction to one of our messages; emoji=None is a removed reaction (Meta then
     omits the "emoji" key)."""
     reaction: JSON = {"message_id": reacted_message_id}
     if emoji is not None:
         reaction["emoji"] = emoji
-    return _inbound(
-        wa_id, "reaction", reaction, name=name, message_id=message_id, timestamp=timestamp,
-        phone_number_id=phone_number_id, display_phone_number=display_phone_number,
-        waba_id=waba_id,
-    )  # fmt: skip
+    return _inbound(wa_id, "reaction", reaction, **envelope)
 
 
 def unsupported_message(
     wa_id: str,
     *,
     unsupported_type: str = "poll_creation",
-    name: str = "Warga",
-    message_id: str | None = None,
-    timestamp: str | int | None = None,
-    phone_number_id: str = PHONE_NUMBER_ID,
-    display_phone_number: str = DISPLAY_PHONE_NUMBER,
-    waba_id: str = WABA_ID,
+    **envelope: Unpack[Envelope],
 ) -> JSON:
     """Something Cloud API cannot pass on (a poll, a view-once photo...): error 131051."""
     error = {
@@ -324,11 +251,12 @@ def unsupported_message(
         "error_data": {"details": "Message type is currently not supported."},
     }
     return _inbound(
-        wa_id, "unsupported", {"type": unsupported_type}, name=name, message_id=message_id,
-        timestamp=timestamp, phone_number_id=phone_number_id,
-        display_phone_number=display_phone_number, waba_id=waba_id,
+        wa_id,
+        "unsupported",
+        {"type": unsupported_type},
+        **envelope,
         extra={"errors": [error]},
-    )  # fmt: skip
+    )
 
 
 def status_error(

@@ -16,8 +16,6 @@ import contextlib
 import logging
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.channels.whatsapp import store
 from bot.channels.whatsapp.client import REENGAGEMENT, GraphClient, GraphError
 from bot.channels.whatsapp.delivery import send_as_template
@@ -29,8 +27,8 @@ from bot.channels.whatsapp.inbound import (
     to_inbound,
 )
 from bot.channels.whatsapp.sender import Sender
+from bot.dialogue import store as dialogue_store
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.models import ProcessedUpdate
 from bot.messages import Outbound
 from bot.outbox import Delivery
 from core.db import transaction
@@ -79,14 +77,8 @@ class EventProcessor:
         """Open the user's window; True if this message was processed before."""
         with transaction(self.database_url) as session:
             store.record_inbound(session=session, wa_id=message.wa_id, at=message.sent_at)
-            return (
-                session.scalar(
-                    select(ProcessedUpdate.id).where(
-                        ProcessedUpdate.channel == CHANNEL,
-                        ProcessedUpdate.update_id == message.message_id,
-                    )
-                )
-                is not None
+            return dialogue_store.was_processed(
+                session=session, channel=CHANNEL, update_id=message.message_id
             )
 
     def _status(self, status: IncomingStatus) -> Delivery | None:

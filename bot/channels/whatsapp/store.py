@@ -37,11 +37,13 @@ STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
 
 def record_event(*, session: Session, body: bytes) -> int | None:
-    """Keep a verified webhook body; None when the identical body came before."""
+    """Keep a verified webhook body; None when the identical body came before.
+    ValueError, before anything is written, when the body is not JSON."""
+    data = json.loads(body)
     digest = hashlib.sha256(body).hexdigest()
     if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
         return None
-    event = WhatsAppEvent(body_sha256=digest, body=json.loads(body), status=PENDING)
+    event = WhatsAppEvent(body_sha256=digest, body=data, status=PENDING)
     try:
         with session.begin_nested():
             session.add(event)
