@@ -15,9 +15,9 @@ $(INSTALLED): requirements.txt
 setup: $(INSTALLED)
 
 # The Telegram Bot API emulator (npm telegram-test-api) for the end-to-end tests.
-TG_EMULATOR := tests/telegram/node_modules/.package-lock.json
-$(TG_EMULATOR): tests/telegram/package-lock.json
-	npm ci --prefix tests/telegram --no-audit --no-fund
+TG_EMULATOR := tests/support/telegram_api/node_modules/.package-lock.json
+$(TG_EMULATOR): tests/support/telegram_api/package-lock.json
+	npm ci --prefix tests/support/telegram_api --no-audit --no-fund
 
 # Trains the NLU model only when its data or config.yml changed.
 model: setup
@@ -47,7 +47,7 @@ actions: setup
 	$(PY) -m rasa_sdk --actions actions
 
 clean:
-	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache tests/telegram/node_modules
+	rm -rf $(VENV) nlu/models .pytest_cache .mypy_cache .ruff_cache tests/support/telegram_api/node_modules
 
 # Speed and memory, written to docs/benchmarks.md with the machine and date.
 bench: model

@@ -19,7 +19,6 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 # name -> overrides of the SpacyTextCat parameters in config.yml
 # (config.yml's own values fill in the rest, so the table follows config.yml).

@@ -13,7 +13,6 @@ import platform
 import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -26,10 +25,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.nlu_bench import MESSAGES, nlu_benchmark_markdown  # noqa: E402
+from bench.common import ROOT, use_database
+from bench.nlu_bench import MESSAGES, nlu_benchmark_markdown
 
 PARSE_ROUNDS = 200
 CONVERSATIONS = 30
@@ -62,22 +59,10 @@ def bench_parse() -> tuple[float, list[float]]:
     return load_seconds, samples
 
 
-def use_database(database_url: str, media_dir: Path) -> None:
-    """Point the app's settings at a fresh benchmark database, migrated."""
-    from core import db, settings
-    from core.migrate import upgrade
-
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_DIR"] = str(media_dir)
-    settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    upgrade(database_url)
-
-
 def bench_engine(database_url: str, media_dir: Path, photo: Path) -> list[float]:
-    from bot.dialogue.engine import DialogueEngine
-    from bot.messages import GeoPoint, Inbound, InboundMedia
     from core import db
+    from dialogue.engine import DialogueEngine
+    from dialogue.messages import GeoPoint, Inbound, InboundMedia
 
     use_database(database_url, media_dir)
     engine = DialogueEngine()

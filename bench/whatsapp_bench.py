@@ -2,7 +2,7 @@
 
 The served app (uvicorn on a loopback port, the WhatsApp channel's background
 tasks running) receives signed webhook bodies over real HTTP; the Graph API is
-the fake from the tests (tests/whatsapp/fake_graph.py), in-process.
+the fake from the tests (tests/support/fake_graph.py), in-process.
 
 - ack: POST -> 200, while the processor works on earlier messages (Meta retries
   if this is slow, so it must stay at a few milliseconds whatever the NLU costs);
@@ -12,16 +12,13 @@ the fake from the tests (tests/whatsapp/fake_graph.py), in-process.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.run import ROOT, use_database
-
-sys.path.insert(0, str(ROOT / "tests"))
+from bench.common import use_database
 
 BURST = 100
 SEQUENTIAL = 40
@@ -35,13 +32,18 @@ TEXTS = [
 
 
 def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
-    from whatsapp import webhook_events as events
-    from whatsapp.fake_graph import FakeGraph
-    from whatsapp.harness import APP_SECRET, WEBHOOK, free_port, settings_for, uvicorn_thread
-
-    from bot.channels.whatsapp.app import WhatsAppChannel
     from bot.web import create_app
+    from channels.whatsapp.app import WhatsAppChannel
     from core import db
+    from tests.support import webhook_events as events
+    from tests.support.fake_graph import FakeGraph
+    from tests.support.whatsapp_harness import (
+        APP_SECRET,
+        WEBHOOK,
+        free_port,
+        settings_for,
+        uvicorn_thread,
+    )
 
     use_database(database_url, media_dir)
     fake = FakeGraph()

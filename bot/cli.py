@@ -23,8 +23,8 @@ def _prepare() -> None:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from bot.channels.console import run_console
-    from bot.dialogue.engine import DialogueEngine
+    from channels.console import run_console
+    from dialogue.engine import DialogueEngine
 
     _prepare()
     run_console(engine=DialogueEngine(), user_key=args.user)
@@ -32,7 +32,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.channels.telegram.app import run_polling
+    from channels.telegram.app import run_polling
 
     if not get_settings().telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set (see README: Telegram).", file=sys.stderr)

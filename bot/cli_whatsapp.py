@@ -16,7 +16,7 @@ from core.timestamps import utcnow
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from bot.channels.whatsapp import store
+    from channels.whatsapp import store
     from core.db import transaction
 
     with transaction() as session:
@@ -31,7 +31,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_retry_failed(args: argparse.Namespace) -> int:
-    from bot.channels.whatsapp import store
+    from channels.whatsapp import store
     from core.db import transaction
 
     with transaction() as session:
@@ -41,7 +41,7 @@ def _cmd_retry_failed(args: argparse.Namespace) -> int:
 
 
 def _cmd_purge(args: argparse.Namespace) -> int:
-    from bot.channels.whatsapp import store
+    from channels.whatsapp import store
     from core.db import transaction
 
     with transaction() as session:

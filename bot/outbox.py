@@ -20,10 +20,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue.engine import DialogueEngine
-from bot.messages import Button, Outbound, Venue
 from core.db import transaction
 from core.settings import get_settings
+from dialogue.engine import DialogueEngine
+from dialogue.messages import Button, Outbound, Venue
 from tickets import notifications
 from tickets.staff_alerts import EXTRAS
 

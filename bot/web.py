@@ -23,8 +23,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
-from bot.channels.whatsapp import webhook as whatsapp_webhook
-from bot.channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
+from channels.whatsapp import webhook as whatsapp_webhook
+from channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -95,13 +95,13 @@ def create_app(
         or settings.whatsapp_verify_token
         or settings.whatsapp_app_secret
     ):
-        from bot.channels.whatsapp.app import WhatsAppChannel
+        from channels.whatsapp.app import WhatsAppChannel
 
         whatsapp = WhatsAppChannel(settings=settings)
     if telegram is None and settings.telegram_bot_token:
         if not settings.telegram_webhook_secret:
             raise RuntimeError("TELEGRAM_WEBHOOK_SECRET must be set to serve the Telegram webhook")
-        from bot.channels.telegram.app import build_application
+        from channels.telegram.app import build_application
 
         telegram = build_application(settings=settings, updater=False)
 
@@ -112,7 +112,7 @@ def create_app(
         app.state.whatsapp = whatsapp
         async with contextlib.AsyncExitStack() as stack:
             if telegram is not None:
-                from bot.channels.telegram.app import on_start, stop_workers
+                from channels.telegram.app import on_start, stop_workers
 
                 await telegram.initialize()
                 stack.push_async_callback(telegram.shutdown)

@@ -45,8 +45,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _render(response: str, variables: dict[str, Any]) -> str:
-    from bot.dialogue.domain import load_domain
-    from bot.dialogue.responses import render_response
+    from dialogue.domain import load_domain
+    from dialogue.responses import render_response
 
     return render_response(load_domain(), response, variables).text or ""
 

@@ -18,8 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.types import TypeDecorator
 
 # Imported to register their tables on Base.metadata.
-import bot.channels.whatsapp.models
-import bot.dialogue.models  # noqa: F401
+import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401
 from core.db import Base

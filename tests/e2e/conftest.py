@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import nlu
-from bot.dialogue.engine import DialogueEngine
-from e2e.chat import Chat
+from dialogue.engine import DialogueEngine
+from tests.support.chat import Chat
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.channels.console import run_console
-from bot.dialogue.engine import DialogueEngine
+from channels.console import run_console
 from core.db import transaction
 from core.settings import ROOT_DIR
-from e2e.chat import Chat
+from dialogue.engine import DialogueEngine
+from tests.support.chat import Chat
 from tickets.models import Notification
 from tickets.serialize import ticket_to_dict
 from tickets.service import get_ticket_by_number, list_tickets

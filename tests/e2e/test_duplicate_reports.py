@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from core.db import transaction
-from e2e.chat import Chat
+from tests.support.chat import Chat
 from tickets.duplicates import nearby_open_tickets
 from tickets.models import Notification, StaffUser, Ticket, TicketSupporter
 from tickets.service import get_ticket_by_number, list_tickets

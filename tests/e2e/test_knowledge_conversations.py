@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.dialogue.engine import DialogueEngine
 from core.db import transaction
-from e2e.chat import Chat
+from dialogue.engine import DialogueEngine
 from knowledge.faq import all_topics
 from knowledge.models import UnansweredQuestion
 from nlu.parser import parse_payload
+from tests.support.chat import Chat
 
 METRO = ("-5.1131", "105.3067")
 JAKARTA = ("-6.2088", "106.8456")

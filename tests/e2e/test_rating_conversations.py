@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.db import transaction
 from core.timestamps import utcnow
-from e2e.chat import Chat
+from tests.support.chat import Chat
 from tickets.models import Notification, StaffUser, Ticket
 from tickets.service import get_ticket_by_number
 from tickets.workflow import Request, perform

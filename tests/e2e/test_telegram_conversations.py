@@ -27,11 +27,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.channels.telegram.app import build_application, on_start, stop_workers
 from bot.web import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
+from channels.telegram.app import build_application, on_start, stop_workers
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
-from e2e.telegram_emulator import TelegramEmulator
+from tests.support.telegram_emulator import TelegramEmulator
 from tickets.models import Contact
 from tickets.serialize import ticket_to_dict
 from tickets.service import change_status, get_ticket_by_number, list_tickets

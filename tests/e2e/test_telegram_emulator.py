@@ -24,8 +24,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from e2e import telegram_emulator
-from e2e.telegram_emulator import TelegramEmulator
+from tests.support import telegram_emulator
+from tests.support.telegram_emulator import TelegramEmulator
 
 pytestmark = pytest.mark.telegram
 
@@ -300,5 +300,5 @@ def test_stop_ends_the_process_and_missing_packages_are_explained(
         os.kill(pid, 0)
 
     monkeypatch.setattr(telegram_emulator, "EMULATOR_DIR", tmp_path)
-    with pytest.raises(RuntimeError, match="npm ci --prefix tests/telegram"):
+    with pytest.raises(RuntimeError, match="npm ci --prefix tests/support/telegram_api"):
         TelegramEmulator().start()

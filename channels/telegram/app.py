@@ -1,0 +1,203 @@
+"""The Telegram bot: a PTB Application whose one handler feeds the dialogue engine.
+
+Polling: ``run_polling(...)``. Webhook: bot/web.py feeds updates to the same
+Application (``process_update``). Updates are processed one at a time (PTB's
+default), and the engine runs in a worker thread because it is synchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from telegram import BotCommand, CallbackQuery, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import sla_worker
+from bot.outbox import OutboxWorker
+from bot.staff_actions import handle_button, is_staff_button
+from channels.telegram.delivery import telegram_deliver
+from channels.telegram.inbound import CHANNEL, commands, to_inbound
+from channels.telegram.outbound import Labels, send_outbound
+from core.settings import Settings, get_settings
+from dialogue.engine import DialogueEngine
+
+log = logging.getLogger(__name__)
+
+ADAPTER_KEY = "laporin_adapter"
+
+
+class TelegramAdapter:
+    """Maps one update to the engine and its replies back to the chat."""
+
+    def __init__(self, engine: DialogueEngine, *, download_dir: Path) -> None:
+        self.engine = engine
+        self.download_dir = download_dir
+        self.labels = Labels(send_location=engine.render("utter_tombol_kirim_lokasi").text or "")
+        self.apology = engine.render("utter_maaf_gangguan").text or ""
+
+    async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        bot = context.bot
+        query = update.callback_query
+        if query is not None and is_staff_button(query.data or ""):
+            await self.handle_staff(query)
+            return
+        if query is not None:
+            await _acknowledge(query)
+        inbound = await to_inbound(update, bot, download_dir=self.download_dir)
+        if inbound is None:
+            return
+        chat_id = int(inbound.user_key)
+        try:
+            await _typing(context, chat_id)
+            replies = await asyncio.to_thread(self.engine.handle, inbound)
+        finally:
+            if inbound.photo is not None:
+                Path(inbound.photo.path).unlink(missing_ok=True)
+        for reply in replies:
+            await send_outbound(bot, chat_id, reply, self.labels)
+
+    async def handle_staff(self, query: CallbackQuery) -> None:
+        """A button in an operator or agency chat: a workflow action, not a conversation."""
+        reply = await asyncio.to_thread(
+            handle_button, telegram_user_id=query.from_user.id, data=query.data or ""
+        )
+        with contextlib.suppress(TelegramError):
+            await query.answer(reply.text, show_alert=not reply.ok)
+        if reply.ok and query.message is not None:
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_reply_markup(reply_markup=None)
+            await query.message.get_bot().send_message(query.message.chat.id, reply.text)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log without message content or tokens; apologise to the chat; keep running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error(
+            "telegram update %s failed: %s",
+            update_id,
+            type(context.error).__name__,
+            exc_info=context.error,
+        )
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and self.apology:
+            try:
+                await context.bot.send_message(chat.id, self.apology)
+            except TelegramError:
+                log.warning("could not send the apology for update %s", update_id)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner and remove the keyboard, so it is not pressed twice.
+    A stale or already edited message is fine: the press still reaches the engine."""
+    try:
+        await query.answer()
+    except TelegramError:
+        log.info("callback query %s could not be answered (too old)", query.id)
+    if query.message is not None:
+        # The message may be too old or already without a keyboard.
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    with contextlib.suppress(TelegramError):  # only a hint
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
+async def set_commands(application: Application) -> None:
+    """The Indonesian command menu (commands.yml)."""
+    await application.bot.set_my_commands(
+        [BotCommand(c.command, c.description) for c in commands()]
+    )
+
+
+WORKERS_STOP_KEY = "laporin_workers_stop"
+WORKERS_TASKS_KEY = "laporin_workers_tasks"
+
+
+async def start_workers(application: Application) -> None:
+    """While the bot runs: deliver notifications to Telegram chats, and sweep SLAs."""
+    adapter: TelegramAdapter = application.bot_data[ADAPTER_KEY]
+    outbox = OutboxWorker(
+        channel=CHANNEL,
+        engine=adapter.engine,
+        deliver=telegram_deliver(application.bot, adapter.labels),
+    )
+    stop = asyncio.Event()
+    application.bot_data[WORKERS_STOP_KEY] = stop
+    application.bot_data[WORKERS_TASKS_KEY] = [
+        asyncio.create_task(outbox.run(stop)),
+        asyncio.create_task(sla_worker.run(stop)),
+    ]
+
+
+async def stop_workers(application: Application) -> None:
+    stop = application.bot_data.pop(WORKERS_STOP_KEY, None)
+    tasks = application.bot_data.pop(WORKERS_TASKS_KEY, [])
+    if stop is not None:
+        stop.set()
+        await asyncio.gather(*tasks)
+
+
+async def on_start(application: Application) -> None:
+    await set_commands(application)
+    await start_workers(application)
+
+
+def build_application(
+    *,
+    engine: DialogueEngine | None = None,
+    settings: Settings | None = None,
+    updater: bool = True,
+    request: BaseRequest | None = None,
+) -> Application:
+    settings = settings or get_settings()
+    if not settings.telegram_bot_token:
+        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+    adapter = TelegramAdapter(
+        engine or DialogueEngine(), download_dir=Path(settings.media_dir) / "incoming"
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .post_init(on_start)
+        .post_stop(stop_workers)
+        # Telegram's limits (about 30 messages/s overall, 20/min per group);
+        # flood-control answers are retried twice before the error surfaces.
+        .rate_limiter(AIORateLimiter(max_retries=2))
+    )
+    if not updater:
+        builder = builder.updater(None)
+    if request is not None:  # tests: an offline request instead of HTTP
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data[ADAPTER_KEY] = adapter
+    application.add_handler(CallbackQueryHandler(adapter.handle))
+    application.add_handler(MessageHandler(filters.ALL, adapter.handle))
+    application.add_error_handler(adapter.on_error)
+    return application
+
+
+def run_polling(*, settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    application = build_application(settings=settings)
+    application.run_polling(
+        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+        poll_interval=settings.telegram_poll_interval,
+        timeout=settings.telegram_poll_timeout,
+    )

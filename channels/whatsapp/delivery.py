@@ -1,0 +1,84 @@
+"""Deliver outbox notifications (ticket news) on WhatsApp.
+
+Inside the 24-hour customer-service window the notification goes as free-form
+messages, like any reply. Outside it, WhatsApp only accepts an approved template:
+WHATSAPP_STATUS_TEMPLATE with the ticket number and the news in one line. When
+Meta still answers 131047 (the window closed meanwhile, or our clock and theirs
+disagree), the same notification goes out as the template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from bot.outbox import Deliver, Delivery, Outcome, Result
+from channels.whatsapp import store
+from channels.whatsapp.client import REENGAGEMENT, GraphError
+from channels.whatsapp.payloads import template_payload
+from channels.whatsapp.sender import Sender
+from core.db import transaction
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_PAUSE = timedelta(seconds=60)
+
+
+def status_template(delivery: Delivery, settings: Settings) -> dict[str, Any] | None:
+    """The template message for a notification; None when it names no ticket."""
+    number = delivery.variables.get("nomor")
+    if not number:
+        return None
+    news = delivery.message.text or ""
+    return template_payload(
+        delivery.user_key,
+        settings.whatsapp_status_template,
+        settings.whatsapp_template_language,
+        [str(number), news or str(number)],
+    )
+
+
+def outcome_for(error: GraphError) -> Outcome:
+    if error.transient:
+        delay = RATE_LIMIT_PAUSE if error.http_status and error.http_status < 500 else None
+        return Outcome(Result.RETRY, str(error), delay)
+    return Outcome(Result.FAILED, str(error))
+
+
+def _window_open(wa_id: str, database_url: str | None) -> bool:
+    with transaction(database_url) as session:
+        return store.window_open(session=session, wa_id=wa_id)
+
+
+async def send_as_template(sender: Sender, delivery: Delivery, settings: Settings) -> Outcome:
+    payload = status_template(delivery, settings)
+    if payload is None:
+        return Outcome(Result.FAILED, "outside the 24-hour window and no ticket for a template")
+    try:
+        await sender.send_payload(payload, notification_id=delivery.notification_id)
+    except GraphError as error:
+        return outcome_for(error)
+    return Outcome(Result.SENT)
+
+
+def whatsapp_deliver(sender: Sender, settings: Settings) -> Deliver:
+    async def deliver(delivery: Delivery) -> Outcome:
+        in_window = await asyncio.to_thread(_window_open, delivery.user_key, sender.database_url)
+        if in_window:
+            try:
+                await sender.send(
+                    delivery.user_key, delivery.message, notification_id=delivery.notification_id
+                )
+            except GraphError as error:
+                if error.code != REENGAGEMENT:
+                    return outcome_for(error)
+                log.info("notification %s: window closed, sending the template",
+                         delivery.notification_id)  # fmt: skip
+            else:
+                return Outcome(Result.SENT)
+        return await send_as_template(sender, delivery, settings)
+
+    return deliver

@@ -1,0 +1,199 @@
+"""Process stored WhatsApp webhook events, one at a time, in the order received.
+
+For each message: open the user's 24-hour window, mark it read (with a typing
+indicator), turn it into an Inbound (downloading photos), run the engine, send
+the replies. For each status: record it on the message we sent; a notification
+that failed with 131047 (outside the window) is sent again as the template.
+
+A message whose id the engine has seen (a redelivery in a new body, or an event
+retried after a crash) is skipped before anything is downloaded or sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from bot.outbox import Delivery
+from channels.whatsapp import store
+from channels.whatsapp.client import REENGAGEMENT, GraphClient, GraphError
+from channels.whatsapp.delivery import send_as_template
+from channels.whatsapp.inbound import (
+    CHANNEL,
+    IncomingMessage,
+    IncomingStatus,
+    parse_body,
+    to_inbound,
+)
+from channels.whatsapp.sender import Sender
+from core.db import transaction
+from core.settings import Settings
+from dialogue import store as dialogue_store
+from dialogue.engine import DialogueEngine
+from dialogue.messages import Outbound
+from tickets.models import Notification
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 3
+
+
+class EventProcessor:
+    def __init__(
+        self,
+        *,
+        engine: DialogueEngine,
+        client: GraphClient,
+        sender: Sender,
+        settings: Settings,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.engine = engine
+        self.client = client
+        self.sender = sender
+        self.settings = settings
+        self.database_url = settings.database_url
+        self.download_dir = Path(settings.media_dir) / "incoming"
+        self.idle_seconds = idle_seconds
+        self.apology = engine.render("utter_maaf_gangguan")
+        self.wake = asyncio.Event()
+
+    # --- database steps (run in a worker thread) ---------------------------------------
+
+    def _claim(self) -> list[store.ClaimedEvent]:
+        with transaction(self.database_url) as session:
+            return store.claim_events(session=session)
+
+    def _finish(self, event_id: int, error: str | None) -> str:
+        with transaction(self.database_url) as session:
+            if error is None:
+                store.finish_event(session=session, event_id=event_id)
+                return store.DONE
+            return store.retry_event(session=session, event_id=event_id, error=error)
+
+    def _note_inbound(self, message: IncomingMessage) -> bool:
+        """Open the user's window; True if this message was processed before."""
+        with transaction(self.database_url) as session:
+            store.record_inbound(session=session, wa_id=message.wa_id, at=message.sent_at)
+            return dialogue_store.was_processed(
+                session=session, channel=CHANNEL, update_id=message.message_id
+            )
+
+    def _status(self, status: IncomingStatus) -> Delivery | None:
+        """Record the status; the notification to resend as a template, if any."""
+        with transaction(self.database_url) as session:
+            change = store.apply_status(
+                session=session, wamid=status.message_id, status=status.status, at=status.at,
+                error_code=status.error_code, error_title=status.error_title,
+            )  # fmt: skip
+            if (
+                change is None
+                or change.error_code != REENGAGEMENT
+                or change.notification_id is None
+                or change.kind == "template"
+            ):
+                return None
+            row = session.get(Notification, change.notification_id)
+            if row is None:
+                return None
+            message = self.engine.render(row.response, **dict(row.variables))
+            return Delivery(row.id, row.user_key, message, row.response, dict(row.variables))
+
+    # --- one event ----------------------------------------------------------------------
+
+    async def _reply(self, wa_id: str, replies: list[Outbound]) -> None:
+        for reply in replies:
+            for attempt in range(1, SEND_ATTEMPTS + 1):
+                try:
+                    await self.sender.send(wa_id, reply)
+                    break
+                except GraphError as error:
+                    if not error.transient or attempt == SEND_ATTEMPTS:
+                        log.error("whatsapp reply not sent: %s", error)
+                        return
+                    await asyncio.sleep(attempt)
+
+    async def handle_message(self, message: IncomingMessage) -> None:
+        if await asyncio.to_thread(self._note_inbound, message):
+            log.info("whatsapp message %s was processed before; ignored", message.message_id)
+            return
+        with contextlib.suppress(GraphError):  # only a courtesy
+            await self.client.mark_read(message.message_id)
+        inbound = await to_inbound(message, self.client, download_dir=self.download_dir)
+        if inbound is None:
+            return
+        try:
+            replies = await asyncio.to_thread(self.engine.handle, inbound)
+        finally:
+            if inbound.photo is not None:
+                Path(inbound.photo.path).unlink(missing_ok=True)
+        await self._reply(message.wa_id, replies)
+
+    async def handle_status(self, status: IncomingStatus) -> None:
+        resend = await asyncio.to_thread(self._status, status)
+        if resend is not None:
+            outcome = await send_as_template(self.sender, resend, self.settings)
+            log.info("notification %s: template after 131047: %s",
+                     resend.notification_id, outcome.result.value)  # fmt: skip
+
+    async def process(self, body: dict[str, object]) -> None:
+        for item in parse_body(body, phone_number_id=self.client.phone_number_id):
+            if isinstance(item, IncomingStatus):
+                await self.handle_status(item)
+            else:
+                await self.handle_message(item)
+
+    async def process_due(self) -> int:
+        """Process one batch of stored events; returns how many were attempted."""
+        claimed = await asyncio.to_thread(self._claim)
+        for event in claimed:
+            error: str | None = None
+            try:
+                await self.process(event.body)
+            except Exception as exc:  # kept and retried with backoff, never lost
+                log.exception("whatsapp event %s failed", event.id)
+                error = f"{type(exc).__name__}: {exc}"
+            status = await asyncio.to_thread(self._finish, event.id, error)
+            if status == store.FAILED:
+                await self._apologise(event.body)
+        return len(claimed)
+
+    async def _apologise(self, body: dict[str, object]) -> None:
+        """An event that keeps failing: tell its senders, once, that something broke."""
+        senders = {
+            item.wa_id
+            for item in parse_body(body, phone_number_id=self.client.phone_number_id)
+            if isinstance(item, IncomingMessage)
+        }
+        for wa_id in senders:
+            with contextlib.suppress(GraphError):
+                await self.sender.send(wa_id, self.apology)
+
+    def _requeue(self) -> int:
+        with transaction(self.database_url) as session:
+            return store.requeue_interrupted(session=session)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process until `stop` is set. One processor per WhatsApp number: at start it
+        takes over events a crashed run left half done."""
+        requeued = await asyncio.to_thread(self._requeue)
+        if requeued:
+            log.warning("whatsapp: %s interrupted events requeued", requeued)
+        while not stop.is_set():
+            self.wake.clear()  # before claiming: a webhook arriving meanwhile sets it again
+            try:
+                attempted = await self.process_due()
+            except Exception:
+                log.exception("whatsapp: batch failed")
+                attempted = 0
+            if attempted == 0:
+                waiters = [
+                    asyncio.ensure_future(stop.wait()),
+                    asyncio.ensure_future(self.wake.wait()),
+                ]
+                await asyncio.wait(waiters, timeout=self.idle_seconds,
+                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+                for waiter in waiters:
+                    waiter.cancel()

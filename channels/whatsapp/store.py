@@ -1,0 +1,231 @@
+"""WhatsApp persistence: the raw event queue, the 24-hour window, sent messages
+and their delivery statuses."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
+from core.timestamps import utcnow
+
+PENDING = "pending"
+PROCESSING = "processing"
+DONE = "done"
+FAILED = "failed"
+
+MAX_EVENT_ATTEMPTS = 5
+FIRST_EVENT_RETRY = timedelta(seconds=10)
+
+# Meta's customer-service window; a minute's margin so a message sent just before it
+# closes is not refused on arrival.
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=1)
+
+# A status may arrive out of order (a "delivered" after its "read"): never step back.
+STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+# --- raw webhook events ---------------------------------------------------------------
+
+
+def record_event(*, session: Session, body: bytes) -> int | None:
+    """Keep a verified webhook body; None when the identical body came before.
+    ValueError, before anything is written, when the body is not JSON."""
+    data = json.loads(body)
+    digest = hashlib.sha256(body).hexdigest()
+    if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
+        return None
+    event = WhatsAppEvent(body_sha256=digest, body=data, status=PENDING)
+    try:
+        with session.begin_nested():
+            session.add(event)
+    except IntegrityError:  # the same redelivery, racing: already kept
+        return None
+    return event.id
+
+
+@dataclass(frozen=True)
+class ClaimedEvent:
+    id: int
+    body: dict[str, Any]
+
+
+def claim_events(
+    *, session: Session, limit: int = 20, now: datetime | None = None
+) -> list[ClaimedEvent]:
+    """Due pending events, oldest first, marked "processing"."""
+    now = now or utcnow()
+    rows = list(
+        session.scalars(
+            select(WhatsAppEvent)
+            .where(WhatsAppEvent.status == PENDING, WhatsAppEvent.next_attempt_at <= now)
+            .order_by(WhatsAppEvent.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status = PROCESSING
+        row.attempts += 1
+    session.flush()
+    return [ClaimedEvent(row.id, dict(row.body)) for row in rows]
+
+
+def finish_event(*, session: Session, event_id: int, now: datetime | None = None) -> None:
+    session.execute(
+        update(WhatsAppEvent)
+        .where(WhatsAppEvent.id == event_id)
+        .values(status=DONE, processed_at=now or utcnow(), last_error=None)
+    )
+
+
+def retry_event(*, session: Session, event_id: int, error: str, now: datetime | None = None) -> str:
+    """Back to pending with backoff, or "failed" after MAX_EVENT_ATTEMPTS."""
+    row = session.get(WhatsAppEvent, event_id)
+    if row is None:
+        return FAILED
+    row.last_error = error[:255]
+    if row.attempts >= MAX_EVENT_ATTEMPTS:
+        row.status = FAILED
+        return FAILED
+    row.status = PENDING
+    row.next_attempt_at = (now or utcnow()) + FIRST_EVENT_RETRY * 2 ** (row.attempts - 1)
+    return PENDING
+
+
+def requeue_interrupted(*, session: Session) -> int:
+    """Events left "processing" by a process that died: process them again (messages
+    already handled are recognised by their id and skipped)."""
+    result = session.execute(
+        update(WhatsAppEvent).where(WhatsAppEvent.status == PROCESSING).values(status=PENDING)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- the 24-hour customer-service window ---------------------------------------------
+
+
+def record_inbound(*, session: Session, wa_id: str, at: datetime) -> None:
+    row = session.get(WhatsAppWindow, wa_id, with_for_update=True)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(WhatsAppWindow(wa_id=wa_id, last_inbound_at=at))
+            return
+        except IntegrityError:
+            row = session.get(WhatsAppWindow, wa_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                raise
+    if at > row.last_inbound_at:
+        row.last_inbound_at = at
+
+
+def window_open(*, session: Session, wa_id: str, now: datetime | None = None) -> bool:
+    last = session.scalar(
+        select(WhatsAppWindow.last_inbound_at).where(WhatsAppWindow.wa_id == wa_id)
+    )
+    return last is not None and (now or utcnow()) < last + WINDOW - WINDOW_MARGIN
+
+
+# --- messages we sent, and what became of them ------------------------------------------
+
+
+def record_sent(
+    *,
+    session: Session,
+    wamid: str,
+    wa_id: str,
+    kind: str,
+    notification_id: int | None = None,
+) -> None:
+    session.add(
+        WhatsAppMessage(
+            wamid=wamid, wa_id=wa_id, kind=kind, notification_id=notification_id,
+            status="accepted",
+        )
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A failed message that belonged to a notification (to try a template instead)."""
+
+    wamid: str
+    wa_id: str
+    kind: str
+    notification_id: int | None
+    error_code: int | None
+
+
+def apply_status(
+    *,
+    session: Session,
+    wamid: str,
+    status: str,
+    at: datetime,
+    error_code: int | None = None,
+    error_title: str | None = None,
+) -> StatusChange | None:
+    """Record a delivery status on our message; None for unknown ids or a status that
+    would step back. Returns what changed."""
+    message = session.scalars(
+        select(WhatsAppMessage).where(WhatsAppMessage.wamid == wamid).with_for_update()
+    ).one_or_none()
+    if message is None or status not in STATUS_RANK:
+        return None
+    if STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
+        return None
+    message.status = status
+    message.status_at = at
+    if status == "failed":
+        message.error_code = error_code
+        message.error_title = error_title
+    return StatusChange(
+        message.wamid, message.wa_id, message.kind, message.notification_id, error_code
+    )
+
+
+# --- operations ---------------------------------------------------------------------------
+
+
+def summary(*, session: Session) -> dict[str, dict[str, int]]:
+    """How many events and sent messages are in each status."""
+    events = session.execute(
+        select(WhatsAppEvent.status, func.count()).group_by(WhatsAppEvent.status)
+    ).all()
+    messages = session.execute(
+        select(WhatsAppMessage.status, func.count()).group_by(WhatsAppMessage.status)
+    ).all()
+    return {
+        "events": {status: int(n) for status, n in events},
+        "messages": {status: int(n) for status, n in messages},
+    }
+
+
+def retry_failed(*, session: Session, now: datetime | None = None) -> int:
+    """Failed events back to pending (after the cause, e.g. a bad token, was fixed)."""
+    result = session.execute(
+        update(WhatsAppEvent)
+        .where(WhatsAppEvent.status == FAILED)
+        .values(status=PENDING, attempts=0, next_attempt_at=now or utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_events(*, session: Session, before: datetime) -> int:
+    """Delete processed raw events received before `before`: they hold phone numbers
+    and message texts, kept only as long as they are useful for investigation."""
+    result = session.execute(
+        delete(WhatsAppEvent).where(
+            WhatsAppEvent.status == DONE, WhatsAppEvent.received_at < before
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

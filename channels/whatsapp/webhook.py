@@ -1,0 +1,80 @@
+"""GET/POST /whatsapp/webhook: Meta's subscription handshake and signed event delivery.
+
+A POST is answered as soon as its body is verified and stored: processing runs
+in the background (channels/whatsapp/processor.py), so Meta gets its 200
+within milliseconds and never retries because we were slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from channels.whatsapp import store
+from channels.whatsapp.app import WhatsAppChannel
+from channels.whatsapp.signature import (
+    SIGNATURE_HEADER,
+    signature_valid,
+    verification_challenge,
+)
+from core.db import transaction
+
+log = logging.getLogger(__name__)
+
+WHATSAPP_WEBHOOK_PATH = "/whatsapp/webhook"
+# Meta batches at most a few hundred updates per POST; anything far bigger is not Meta.
+MAX_BODY_BYTES = 3 * 1024 * 1024
+
+
+def _channel(request: Request) -> WhatsAppChannel | None:
+    return getattr(request.app.state, "whatsapp", None)
+
+
+async def verify(request: Request) -> Response:
+    channel = _channel(request)
+    if channel is None:
+        return Response(status_code=404)
+    challenge = verification_challenge(request.query_params, channel.verify_token)
+    if challenge is None:
+        return Response(status_code=403)
+    return PlainTextResponse(challenge)
+
+
+def _store(body: bytes, database_url: str) -> int | None:
+    with transaction(database_url) as session:
+        return store.record_event(session=session, body=body)
+
+
+async def _read_bounded(request: Request) -> bytes | None:
+    """The body, or None past MAX_BODY_BYTES (whatever Content-Length claims)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+async def receive(request: Request) -> Response:
+    channel = _channel(request)
+    if channel is None:
+        return Response(status_code=404)
+    signature = request.headers.get(SIGNATURE_HEADER)
+    if not signature:
+        return Response(status_code=401)
+    body = await _read_bounded(request)
+    if body is None:
+        return Response(status_code=413)
+    if not signature_valid(body, signature, channel.app_secret):
+        log.warning("whatsapp webhook: wrong signature, %s bytes refused", len(body))
+        return Response(status_code=403)
+    try:
+        event_id = await asyncio.to_thread(_store, body, channel.settings.database_url)
+    except ValueError:  # not JSON (record_event parses before it writes)
+        return Response(status_code=400)
+    if event_id is not None:
+        channel.wake()
+    return Response(status_code=200)

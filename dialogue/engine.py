@@ -1,0 +1,223 @@
+"""The dialogue engine: the one entry point every channel calls.
+
+`handle(inbound)` runs in one database transaction: load and lock the
+conversation, interpret the message, follow rules.yml and the active form,
+run rasa-sdk actions in-process, save the tracker and log the replies.
+Either all of it is recorded or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.db import transaction
+from dialogue import store
+from dialogue.action_runner import has_action, run_action
+from dialogue.domain import Domain, get_domain
+from dialogue.interpreter import FALLBACK_INTENT, ParseFn, interpret
+from dialogue.messages import Inbound, Outbound
+from dialogue.responses import render_message, render_response
+from dialogue.rules import RuleBook, get_rules
+from dialogue.tracker import TrackerState
+from nlu.entities import mask_pii
+
+log = logging.getLogger(__name__)
+
+REQUESTED_SLOT = "requested_slot"
+# Entity values that identify a person; masked wherever messages are logged.
+PII_ENTITIES = {"nik", "phone"}
+
+
+def _default_parse(text: str) -> dict[str, Any]:
+    import nlu
+
+    return nlu.parse(text)
+
+
+def sender_id(channel: str, user_key: str) -> str:
+    return f"{channel}:{user_key}"
+
+
+@dataclass
+class _Turn:
+    """What one message produces: the tracker being changed and the replies."""
+
+    tracker: TrackerState
+    seed: str
+    replies: list[Outbound] = field(default_factory=list)
+
+
+class DialogueEngine:
+    def __init__(
+        self,
+        *,
+        domain: Domain | None = None,
+        rules: RuleBook | None = None,
+        parse: ParseFn | None = None,
+        database_url: str | None = None,
+    ) -> None:
+        self.domain = domain or get_domain()
+        self.rules = rules or get_rules()
+        self.parse = parse or _default_parse
+        self.database_url = database_url
+
+    # --- public -----------------------------------------------------------
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Process one inbound message; a redelivered update id returns [].
+
+        Races between workers (two first messages of a new user, a redelivery
+        while the original is still running) are settled in `store` by row
+        locks and savepoints, so nothing here retries.
+        """
+        with transaction(self.database_url) as session:
+            conversation = store.lock_conversation(
+                session=session, channel=inbound.channel, user_key=inbound.user_key
+            )
+            if not store.mark_processed(
+                session=session, conversation=conversation, update_id=inbound.update_id
+            ):
+                log.info("update %s was processed before; ignored", inbound.update_id)
+                return []
+            tracker = TrackerState.load(
+                sender_id(inbound.channel, inbound.user_key),
+                conversation.state or {},
+                conversation.events or [],
+            )
+            parse_data, metadata = interpret(inbound, tracker.last_buttons, self.parse)
+            store.log_message(
+                session=session,
+                conversation=conversation,
+                direction="in",
+                update_id=inbound.update_id,
+                payload={"inbound": _inbound_dict(inbound), "parse": _parse_summary(parse_data)},
+            )
+            turn = _Turn(tracker=tracker, seed=inbound.update_id)
+            tracker.user_uttered(parse_data, metadata)
+            self._respond(turn)
+            tracker.last_buttons = _last_buttons(turn.replies)
+            store.save_state(
+                session=session,
+                conversation=conversation,
+                state=tracker.dump_state(),
+                events=tracker.dump_events(),
+            )
+            for reply in turn.replies:
+                store.log_message(
+                    session=session,
+                    conversation=conversation,
+                    direction="out",
+                    update_id=inbound.update_id,
+                    payload=reply.to_dict(),
+                )
+            return turn.replies
+
+    def render(self, response: str, **variables: Any) -> Outbound:
+        """A domain response outside any conversation (e.g. a channel's usage hint)."""
+        return render_response(self.domain, response, variables)
+
+    def _respond(self, turn: _Turn) -> None:
+        tracker = turn.tracker
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or FALLBACK_INTENT
+        loop = tracker.active_loop
+        if loop is not None:
+            interruption = self.rules.for_intent(intent, loop)
+            if interruption is None:
+                self._form_step(turn, loop, validate=True)
+                return
+            self._run_actions(turn, interruption.actions)
+            if interruption.form and tracker.active_loop == interruption.form:
+                self._form_step(turn, interruption.form, validate=False)
+            return
+        outcome = self.rules.for_intent(intent, None) or self.rules.for_intent(
+            FALLBACK_INTENT, None
+        )
+        if outcome is None:
+            raise LookupError("rules.yml needs a rule for nlu_fallback")
+        self._run_actions(turn, outcome.actions)
+        if outcome.form:
+            tracker.set_active_loop(outcome.form)
+            self._form_step(turn, outcome.form, validate=True)
+
+    # --- forms ------------------------------------------------------------
+    def _form_step(self, turn: _Turn, form: str, *, validate: bool) -> None:
+        """Fill the form from the latest message, then ask the next slot or submit."""
+        tracker = turn.tracker
+        tracker.action_executed(form)
+        requested: str | None = None
+        explicit_request = False
+        if validate and has_action(f"validate_{form}"):
+            for event in self._run_action(turn, f"validate_{form}"):
+                if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+                    requested, explicit_request = event.get("value"), True
+        if tracker.active_loop != form:
+            return  # the validation action ended the form (e.g. cancelled)
+        if not explicit_request:
+            requested = next(
+                (s for s in self.domain.required_slots(form) if tracker.slots.get(s) is None),
+                None,
+            )
+        if requested is not None:
+            tracker.set_slot(REQUESTED_SLOT, requested)
+            ask = f"action_ask_{requested}"
+            self._run_actions(turn, [ask if has_action(ask) else f"utter_ask_{requested}"])
+            return
+        tracker.set_slot(REQUESTED_SLOT, None)
+        tracker.set_active_loop(None)
+        self._run_actions(turn, self.rules.after_form.get(form, ()))
+
+    # --- actions ----------------------------------------------------------
+    def _run_actions(self, turn: _Turn, names: tuple[str, ...] | list[str]) -> None:
+        for name in names:
+            if name.startswith("utter_"):
+                turn.tracker.action_executed(name)
+                self._reply(turn, render_response(self.domain, name, turn.tracker.slots, turn.seed))
+            else:
+                self._run_action(turn, name)
+
+    def _run_action(self, turn: _Turn, name: str) -> list[dict[str, Any]]:
+        tracker = turn.tracker
+        result = run_action(name, tracker, self.domain)
+        tracker.action_executed(name)
+        for event in result.events:
+            tracker.apply(event, self.domain)
+        for message in result.messages:
+            self._reply(turn, render_message(self.domain, message, tracker.slots, turn.seed))
+        return result.events
+
+    def _reply(self, turn: _Turn, outbound: Outbound) -> None:
+        if outbound.empty:
+            return
+        turn.tracker.bot_uttered(outbound.text, outbound.to_dict())
+        turn.replies.append(outbound)
+
+
+def _last_buttons(replies: list[Outbound]) -> list[dict[str, str]]:
+    for reply in reversed(replies):
+        if reply.buttons:
+            return [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    return []
+
+
+def _inbound_dict(inbound: Inbound) -> dict[str, Any]:
+    """The inbound message as logged: NIK and phone numbers masked."""
+    return {
+        "text": None if inbound.text is None else mask_pii(inbound.text),
+        "location": None if inbound.location is None else inbound.location.__dict__,
+        "photo": None if inbound.photo is None else inbound.photo.__dict__,
+        "button_payload": inbound.button_payload,
+        "unsupported": inbound.unsupported,
+    }
+
+
+def _parse_summary(parse_data: dict[str, Any]) -> dict[str, Any]:
+    entities = [
+        {**e, "value": mask_pii(str(e.get("value")))} if e.get("entity") in PII_ENTITIES else e
+        for e in parse_data.get("entities") or []
+    ]
+    return {
+        "intent": parse_data.get("intent"),
+        "full_retrieval_intent": parse_data.get("full_retrieval_intent"),
+        "entities": entities,
+    }

@@ -1,0 +1,94 @@
+"""Turns an Inbound message into Rasa-shaped parse data for the engine.
+
+Locations, photos and unsupported kinds need no NLU; pressed (or typed) buttons
+become their payload; everything else goes through `nlu.parse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from dialogue.messages import Inbound
+from nlu.config import fallback_threshold
+
+ParseFn = Callable[[str], dict[str, Any]]
+
+# Longer texts are cut before classification (the full text stays in the message log).
+MAX_TEXT_CHARS = 10_000
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def _fixed(intent: str, text: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "full_retrieval_intent": None,
+        "confidence": 1.0,
+        "entities": entities or [],
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+    }
+
+
+def _entity(name: str, value: Any) -> dict[str, Any]:
+    return {"entity": name, "value": value, "extractor": "channel"}
+
+
+def resolve_button(text: str, buttons: list[dict[str, str]]) -> str | None:
+    """A typed button number or label (e.g. "1", "ya, kirim") pressed as that button."""
+    typed = text.strip().casefold()
+    if not typed or not buttons:
+        return None
+    if typed.isdigit() and 1 <= int(typed) <= len(buttons):
+        return buttons[int(typed) - 1]["payload"]
+    for button in buttons:
+        title = button["title"].casefold()
+        if typed == title or fuzz.ratio(typed, title) >= 90:
+            return button["payload"]
+    return None
+
+
+def apply_fallback(parse_data: dict[str, Any], threshold: float) -> dict[str, Any]:
+    intent = parse_data.get("intent") or {}
+    if intent.get("name") and float(intent.get("confidence") or 0.0) >= threshold:
+        return parse_data
+    return {
+        **parse_data,
+        "intent": {"name": FALLBACK_INTENT, "confidence": threshold},
+        "full_retrieval_intent": None,
+    }
+
+
+def interpret(
+    inbound: Inbound, last_buttons: list[dict[str, str]], parse: ParseFn
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (parse_data, metadata) for one inbound message."""
+    metadata: dict[str, Any] = {"channel": inbound.channel, "update_id": inbound.update_id}
+    if inbound.unsupported:
+        metadata["unsupported"] = inbound.unsupported
+        return _fixed("tidak_didukung", ""), metadata
+    if inbound.shared_phone:
+        entities = [_entity("phone", inbound.shared_phone)]
+        return _fixed("kirim_kontak", "/kirim_kontak", entities), metadata
+    if inbound.location is not None:
+        loc = inbound.location
+        entities = [_entity("latitude", loc.latitude), _entity("longitude", loc.longitude)]
+        return _fixed("kirim_lokasi", "/kirim_lokasi", entities), metadata
+    if inbound.photo is not None:
+        metadata["photo"] = {
+            "path": inbound.photo.path,
+            "mime_type": inbound.photo.mime_type,
+            "file_name": inbound.photo.file_name,
+        }
+        return _fixed("kirim_foto", inbound.text or "/kirim_foto"), metadata
+
+    text = (inbound.text or "")[:MAX_TEXT_CHARS]
+    payload = inbound.button_payload or resolve_button(text, last_buttons)
+    if payload:
+        metadata["button"] = payload
+        return parse(payload), metadata
+    if not text.strip():
+        return _fixed("out_of_scope", text), metadata
+    return apply_fallback(parse(text), fallback_threshold()), metadata
