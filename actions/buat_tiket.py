@@ -11,7 +11,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import reset_form_events, split_sender
 from core.db import current_session
 from knowledge.categories import get_category
-from tickets.service import create_ticket, get_or_create_citizen
+from tickets.flows import file_ticket
+from tickets.service import get_or_create_citizen
 
 
 class ActionBuatTiket(Action):
@@ -31,7 +32,7 @@ class ActionBuatTiket(Action):
         channel, user_key = split_sender(tracker)
         with current_session() as session:
             citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
-            ticket = create_ticket(
+            ticket = file_ticket(
                 session=session,
                 citizen=citizen,
                 category=category.id,

@@ -37,7 +37,8 @@ from knowledge.geo.region import LAMPUNG, default_locator
 from knowledge.regions import region_by_bps_code
 from tickets.escalation import sweep
 from tickets.models import Escalation, StaffUser, Ticket
-from tickets.service import create_ticket, get_or_create_citizen
+from tickets.flows import file_ticket
+from tickets.service import get_or_create_citizen
 from tickets.workflow import Request, WorkflowError, perform
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
@@ -99,7 +100,7 @@ class Simulation:
         with transaction(self.url) as session:
             citizen = get_or_create_citizen(session=session, channel="sim",
                                             user_key=str(self.rng.randrange(10**9)))  # fmt: skip
-            ticket = create_ticket(
+            ticket = file_ticket(
                 session=session, citizen=citizen, category=category,
                 description="laporan simulasi", latitude=village.lat, longitude=village.lon,
                 region_code=region.code if region else None, now=at,

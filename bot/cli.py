@@ -181,7 +181,8 @@ def _cmd_tickets_show(args: argparse.Namespace) -> int:
 
 def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from tickets.service import change_status, get_ticket_by_number
+    from tickets.flows import move_ticket
+    from tickets.service import get_ticket_by_number
     from tickets.statuses import all_statuses
 
     if args.status not in all_statuses():
@@ -193,7 +194,7 @@ def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
             print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
             return 1
         try:
-            change_status(
+            move_ticket(
                 session=session, ticket=ticket, to_status=args.status,
                 actor=args.actor, note=args.note,
             )  # fmt: skip

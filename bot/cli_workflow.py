@@ -20,6 +20,13 @@ from typing import Any
 from core.timestamps import WIB, format_wib, utcnow
 
 ROLES = ("operator", "coordinator", "agency", "agency_head", "leader", "admin")
+# The channel the --telegram-id and --chat-id flags register contacts and chats on.
+TELEGRAM = "telegram"
+
+
+def _as_id(key: str) -> int | str:
+    """A Telegram id as the integer the CLI always printed."""
+    return int(key) if key.lstrip("-").isdigit() else key
 
 
 def _print_json(data: Any) -> None:
@@ -40,7 +47,7 @@ def _unknown_scope(region: str | None, agency: str | None) -> str | None:
 
 def _cmd_users_add(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from tickets.models import StaffUser
+    from tickets.models import StaffContact, StaffUser
 
     unknown = _unknown_scope(args.region, args.agency)
     if unknown:
@@ -52,8 +59,10 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
     with transaction() as session:
         user = StaffUser(
             name=args.name, role=args.role, region_code=args.region, agency_code=args.agency,
-            telegram_user_id=args.telegram_id, active=True,
+            active=True,
         )  # fmt: skip
+        if args.telegram_id is not None:
+            user.contacts.append(StaffContact(channel=TELEGRAM, user_key=str(args.telegram_id)))
         session.add(user)
         session.flush()
         print(f"Pengguna #{user.id} ({args.role}) ditambahkan.")
@@ -74,7 +83,9 @@ def _cmd_users_list(args: argparse.Namespace) -> int:
                 "role": u.role,
                 "region": u.region_code,
                 "agency": u.agency_code,
-                "telegram_user_id": u.telegram_user_id,
+                "telegram_user_id": next(
+                    (_as_id(c.user_key) for c in u.contacts if c.channel == TELEGRAM), None
+                ),
                 "active": u.active,
             }
             for u in session.scalars(select(StaffUser).order_by(StaffUser.id))
@@ -100,8 +111,8 @@ def _cmd_chats_add(args: argparse.Namespace) -> int:
         print("Isi --region (chat operator) dan/atau --agency (chat instansi).", file=sys.stderr)
         return 1
     with transaction() as session:
-        session.add(StaffChat(chat_id=args.chat_id, region_code=args.region,
-                              agency_code=args.agency))  # fmt: skip
+        session.add(StaffChat(channel=TELEGRAM, chat_key=str(args.chat_id),
+                              region_code=args.region, agency_code=args.agency))  # fmt: skip
     print(f"Chat {args.chat_id} terdaftar.")
     return 0
 
@@ -114,7 +125,7 @@ def _cmd_chats_list(args: argparse.Namespace) -> int:
 
     with transaction() as session:
         chats = [
-            {"chat_id": c.chat_id, "region": c.region_code, "agency": c.agency_code}
+            {"chat_id": _as_id(c.chat_key), "region": c.region_code, "agency": c.agency_code}
             for c in session.scalars(select(StaffChat).order_by(StaffChat.id))
         ]
     if args.json:

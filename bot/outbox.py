@@ -25,7 +25,7 @@ from core.settings import get_settings
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Button, Outbound, Venue
 from tickets import notifications
-from tickets.staff_alerts import EXTRAS
+from tickets.notifications import Extras, Pin
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +66,27 @@ class _Claimed:
     user_key: str
     response: str
     variables: dict[str, Any]
+    extras: Extras
 
 
-def _attach(outbound: Outbound, extras: dict[str, Any] | None) -> None:
+def _extras(row: Any) -> Extras:
+    """The notification row's buttons, photo and map pin (staff alerts)."""
+    pin = None
+    if row.venue_latitude is not None and row.venue_longitude is not None:
+        pin = Pin(row.venue_latitude, row.venue_longitude, row.venue_title or "",
+                  row.venue_address or "")  # fmt: skip
+    return Extras(list(row.buttons or ()), row.attachment_path, pin)
+
+
+def _attach(outbound: Outbound, extras: Extras) -> None:
     """Buttons, photo and map pin that staff alerts carry beside the text."""
-    if not extras:
-        return
-    outbound.buttons = [Button(b["title"], b["payload"]) for b in extras.get("buttons") or ()]
-    if extras.get("photo"):
-        outbound.image_path = str(Path(get_settings().media_dir) / extras["photo"])
-    if extras.get("venue"):
-        outbound.venue = Venue(**extras["venue"])
+    if extras.buttons:
+        outbound.buttons = [Button(b["title"], b["payload"]) for b in extras.buttons]
+    if extras.attachment_path:
+        outbound.image_path = str(Path(get_settings().media_dir) / extras.attachment_path)
+    if extras.venue:
+        pin = extras.venue
+        outbound.venue = Venue(pin.latitude, pin.longitude, pin.title, pin.address)
 
 
 class OutboxWorker:
@@ -103,7 +113,9 @@ class OutboxWorker:
     def _claim(self) -> list[_Claimed]:
         with transaction(self.database_url) as session:
             rows = notifications.claim_due(session=session, channel=self.channel, limit=self.batch)
-            return [_Claimed(r.id, r.user_key, r.response, dict(r.variables)) for r in rows]
+            return [
+                _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r)) for r in rows
+            ]
 
     def _settle(self, notification_id: int, outcome: Outcome) -> None:
         with transaction(self.database_url) as session:
@@ -139,7 +151,7 @@ class OutboxWorker:
         for item in claimed:
             try:
                 outbound = self.engine.render(item.response, **item.variables)
-                _attach(outbound, item.variables.get(EXTRAS))
+                _attach(outbound, item.extras)
             except KeyError as error:
                 outcome = Outcome(Result.FAILED, f"unknown response: {error}")
             else:

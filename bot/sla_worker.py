@@ -13,8 +13,8 @@ import logging
 
 from core.clock import Clock, system_clock
 from core.db import transaction
+from tickets.deadlines import service_levels
 from tickets.escalation import sweep_and_digest
-from tickets.sla import service_levels
 
 log = logging.getLogger(__name__)
 

@@ -1,63 +1,10 @@
-"""Buttons pressed by staff in their Telegram chats -> workflow actions.
+"""Shim until the Telegram adapter calls tickets.staff_buttons with its channel name."""
 
-Channel-agnostic: the Telegram adapter passes who pressed (their Telegram user
-id) and the button data ("op:forward:LPG-2026-000123:dlh"); this module finds the
-registered staff user, performs the action with tickets.workflow (their role and
-scope are checked there) and says what to answer.
-"""
+from tickets.staff_buttons import StaffReply, is_staff_button
+from tickets.staff_buttons import handle_button as _handle
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
-
-from core.db import transaction
-from tickets.models import StaffUser
-from tickets.service import get_ticket_by_number
-from tickets.staff_alerts import BUTTON_PREFIX
-from tickets.statuses import status_label
-from tickets.workflow import Request, WorkflowError, conflict_error, perform
-from tickets.workflow_config import wording
-
-
-@dataclass(frozen=True)
-class StaffReply:
-    ok: bool
-    text: str
-
-
-def is_staff_button(data: str) -> bool:
-    return data.startswith(f"{BUTTON_PREFIX}:")
+__all__ = ["StaffReply", "handle_button", "is_staff_button"]
 
 
 def handle_button(*, telegram_user_id: int, data: str) -> StaffReply:
-    parts = data.split(":")
-    if len(parts) < 3:
-        return StaffReply(False, wording("errors")["unknown_action"].format(aksi=data))
-    _, action, number, *rest = parts
-    replies = wording("staff_replies")
-    try:
-        with transaction() as session:
-            staff = session.scalar(
-                select(StaffUser).where(
-                    StaffUser.telegram_user_id == telegram_user_id, StaffUser.active.is_(True)
-                )
-            )
-            if staff is None:
-                return StaffReply(False, replies["not_staff"])
-            ticket = get_ticket_by_number(session=session, number=number)
-            if ticket is None:
-                return StaffReply(False, replies["unknown_ticket"].format(nomor=number))
-            note = wording("button_notes").get(action)
-            request = Request(agency=rest[0] if rest else None, reason=note, note=note)
-            perform(session=session, ticket=ticket, action=action, actor=staff, request=request)
-            text = replies["done"].format(
-                nomor=ticket.number, status=status_label(ticket.status), nama=staff.name
-            )
-            return StaffReply(True, text)
-    except WorkflowError as error:
-        return StaffReply(False, str(error))
-    except StaleDataError:
-        return StaffReply(False, str(conflict_error(number)))
+    return _handle(channel="telegram", user_key=str(telegram_user_id), data=data)

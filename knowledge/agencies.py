@@ -21,8 +21,7 @@ class Agency:
     code: str
     name: str
     level: str
-    channel: str
-    # "hours" (the 72-hour rule) or "working_days" (tickets/calendar.py).
+    # "hours" (the 72-hour rule) or "working_days" (tickets/deadlines.py).
     calendar: str = "hours"
 
     @property

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.timestamps import utcnow
 from knowledge.categories import get_category
+from tickets.enums import EventKind
 from tickets.models import Citizen, Ticket, TicketEvent, TicketSupporter
 from tickets.statuses import all_statuses
 
@@ -68,7 +69,7 @@ def add_supporter(
     now = now or utcnow()
     session.add(TicketSupporter(ticket_id=ticket.id, citizen_id=citizen.id, created_at=now))
     session.add(
-        TicketEvent(ticket=ticket, kind="supported", from_status=ticket.status,
+        TicketEvent(ticket=ticket, kind=EventKind.SUPPORTED, from_status=ticket.status,
                     to_status=ticket.status, actor=f"citizen:{citizen.id}", data={},
                     created_at=now)
     )  # fmt: skip

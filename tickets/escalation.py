@@ -26,14 +26,18 @@ from sqlalchemy.orm import Session
 from core.timestamps import WIB, format_wib
 from knowledge.agencies import get_agency
 from knowledge.regions import get_region
+from tickets.deadlines import service_levels
+from tickets.enums import BreachKind, EventKind, StaffRole, TicketStatus
 from tickets.models import Escalation, StaffUser, Ticket, TicketEvent
 from tickets.notifications import notify_staff
-from tickets.sla import service_levels
 
-FORWARD = "forward"
-ACT = "act"
-AWAITING = {FORWARD: ("new",), ACT: ("forwarded", "in_progress")}
-SUPERVISORS = {FORWARD: "coordinator", ACT: "agency_head"}
+FORWARD = BreachKind.FORWARD
+ACT = BreachKind.ACT
+AWAITING = {
+    FORWARD: (TicketStatus.NEW,),
+    ACT: (TicketStatus.FORWARDED, TicketStatus.IN_PROGRESS),
+}
+SUPERVISORS = {FORWARD: StaffRole.COORDINATOR, ACT: StaffRole.AGENCY_HEAD}
 RESPONSES = {FORWARD: "utter_eskalasi_teruskan", ACT: "utter_eskalasi_tindak"}
 DIGEST_RESPONSE = "utter_ringkasan_harian_sla"
 
@@ -44,11 +48,11 @@ class SweepResult:
     notified: int = 0
 
 
-def _due(ticket: Ticket, kind: str) -> datetime | None:
+def _due(ticket: Ticket, kind: BreachKind) -> datetime | None:
     return ticket.forward_due_at if kind == FORWARD else ticket.act_due_at
 
 
-def _overdue(session: Session, kind: str, cutoff: datetime) -> list[Ticket]:
+def _overdue(session: Session, kind: BreachKind, cutoff: datetime) -> list[Ticket]:
     column = Ticket.forward_due_at if kind == FORWARD else Ticket.act_due_at
     query = select(Ticket).where(
         Ticket.status.in_(AWAITING[kind]), column.is_not(None), column < cutoff
@@ -56,7 +60,7 @@ def _overdue(session: Session, kind: str, cutoff: datetime) -> list[Ticket]:
     return list(session.scalars(query.order_by(Ticket.id)))
 
 
-def _record(session: Session, ticket: Ticket, kind: str, level: int, now: datetime) -> bool:
+def _record(session: Session, ticket: Ticket, kind: BreachKind, level: int, now: datetime) -> bool:
     due = _due(ticket, kind)
     assert due is not None
     exists = session.scalar(
@@ -80,7 +84,7 @@ def _record(session: Session, ticket: Ticket, kind: str, level: int, now: dateti
             )  # fmt: skip
             session.add(
                 TicketEvent(
-                    ticket=ticket, kind="escalated", from_status=ticket.status,
+                    ticket=ticket, kind=EventKind.ESCALATED, from_status=ticket.status,
                     to_status=ticket.status, actor="system",
                     data={"step": kind, "level": level, "due_at": due.isoformat()},
                     created_at=now,
@@ -91,7 +95,7 @@ def _record(session: Session, ticket: Ticket, kind: str, level: int, now: dateti
     return True
 
 
-def _supervisors(session: Session, ticket: Ticket, kind: str) -> list[StaffUser]:
+def _supervisors(session: Session, ticket: Ticket, kind: BreachKind) -> list[StaffUser]:
     role = SUPERVISORS[kind]
     query = select(StaffUser).where(
         StaffUser.role == role,
@@ -103,7 +107,7 @@ def _supervisors(session: Session, ticket: Ticket, kind: str) -> list[StaffUser]
     return list(session.scalars(query))
 
 
-def _variables(ticket: Ticket, kind: str) -> dict[str, Any]:
+def _variables(ticket: Ticket, kind: BreachKind) -> dict[str, Any]:
     region = get_region(ticket.region_code or "")
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
     due = _due(ticket, kind)
@@ -129,7 +133,7 @@ def sweep(*, session: Session, now: datetime) -> SweepResult:
                         variables=_variables(ticket, kind),
                         key=f"escalation:{ticket.id}:{kind}:1:{_due(ticket, kind)}",
                     )  # fmt: skip
-                    result.notified += queued is not None
+                    result.notified += len(queued)
         for ticket in _overdue(session, kind, now - leaders_after):
             if _record(session, ticket, kind, 2, now):
                 result.recorded.append((ticket.number, kind, 2))
@@ -168,12 +172,12 @@ def daily_digest(*, session: Session, day: date) -> int:
     }
     queued = 0
     leaders = session.scalars(
-        select(StaffUser).where(StaffUser.role == "leader", StaffUser.active.is_(True))
+        select(StaffUser).where(StaffUser.role == StaffRole.LEADER, StaffUser.active.is_(True))
     )
     for leader in leaders:
         key = f"digest:{day.isoformat()}"
-        queued += notify_staff(session=session, staff=leader, response=DIGEST_RESPONSE,
-                               variables=variables, key=key) is not None  # fmt: skip
+        queued += len(notify_staff(session=session, staff=leader, response=DIGEST_RESPONSE,
+                                   variables=variables, key=key))  # fmt: skip
     session.flush()
     return queued
 
@@ -215,7 +219,7 @@ def report(*, session: Session, start: datetime, end: datetime) -> dict[str, Any
 def _operator_names(session: Session, regions: list[str]) -> dict[str, list[str]]:
     rows = session.execute(
         select(StaffUser.region_code, StaffUser.name).where(
-            StaffUser.role.in_(("operator", "coordinator")),
+            StaffUser.role.in_((StaffRole.OPERATOR, StaffRole.COORDINATOR)),
             StaffUser.active.is_(True),
             StaffUser.region_code.in_(regions),
         )

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.timestamps import UTCDateTime, utcnow
+from tickets.enums import TicketStatus
 
 
 class Region(Base):
@@ -71,7 +71,7 @@ class Contact(Base):
     citizen_id: Mapped[int] = mapped_column(
         ForeignKey("citizen.id", ondelete="CASCADE"), index=True
     )
-    channel: Mapped[str] = mapped_column(String(32))  # "console" / "telegram" / "whatsapp"
+    channel: Mapped[str] = mapped_column(String(32))  # the channel adapter's name
     user_key: Mapped[str] = mapped_column(String(128))
     phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -89,7 +89,7 @@ class Ticket(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)  # "LPG-2026-000123"
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(32), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=TicketStatus.NEW, index=True)
     category: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
     latitude: Mapped[float] = mapped_column(Float)
@@ -210,9 +210,29 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))  # operator / agency / leader / admin
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contacts: Mapped[list[StaffContact]] = relationship(
+        back_populates="staff", order_by="StaffContact.id", cascade="all, delete-orphan"
+    )
+
+
+class StaffContact(Base):
+    """How a staff member is reached and recognised: one row per (channel, user id
+    on that channel), like a citizen's Contact."""
+
+    __tablename__ = "staff_contact"
+    __table_args__ = (UniqueConstraint("channel", "user_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(128))
+
+    staff: Mapped[StaffUser] = relationship(back_populates="contacts")
 
 
 class Escalation(Base):
@@ -240,16 +260,18 @@ class Escalation(Base):
 
 
 class StaffChat(Base):
-    """A Telegram group where a region's operators or an agency's staff work.
+    """A group chat, on some channel, where a region's operators or an agency's staff work.
 
     New tickets of the region go to its operator chats; forwarded tickets to the
     chats of the agency (in that region, or province-wide when region is None).
     """
 
     __tablename__ = "staff_chat"
+    __table_args__ = (UniqueConstraint("channel", "chat_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_key: Mapped[str] = mapped_column(String(128))  # the chat's id on that channel
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
 
@@ -270,7 +292,15 @@ class Notification(Base):
     channel: Mapped[str] = mapped_column(String(32))
     user_key: Mapped[str] = mapped_column(String(128))
     response: Mapped[str] = mapped_column(String(64))
-    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the text's only
+    # What staff alerts carry beside the text: [{"title", "payload"}, ...], a photo
+    # (relative to MEDIA_DIR) and a map pin (all four venue fields or none).
+    buttons: Mapped[list[Any] | None] = mapped_column()
+    attachment_path: Mapped[str | None] = mapped_column(String(255))
+    venue_latitude: Mapped[float | None] = mapped_column(Float)
+    venue_longitude: Mapped[float | None] = mapped_column(Float)
+    venue_title: Mapped[str | None] = mapped_column(String(255))
+    venue_address: Mapped[str | None] = mapped_column(String(255))
     # One notification per event and contact, however often the event is replayed.
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -10,6 +10,7 @@ message is worse than a missing one, which the citizen can still see with
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,26 @@ FIRST_RETRY = timedelta(seconds=15)
 MAX_RETRY = timedelta(hours=1)
 
 
+@dataclass(frozen=True)
+class Pin:
+    """A map pin sent beside the text."""
+
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a message carries beside its text (staff alerts): buttons
+    ({"title", "payload"}), a photo relative to MEDIA_DIR, a map pin."""
+
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    attachment_path: str | None = None
+    venue: Pin | None = None
+
+
 def enqueue(
     *,
     session: Session,
@@ -39,16 +60,27 @@ def enqueue(
     variables: dict[str, Any],
     dedupe_key: str,
     ticket_id: int | None = None,
+    extras: Extras | None = None,
 ) -> Notification | None:
-    """Queue one message, unless `dedupe_key` was queued before (then None)."""
+    """Queue one message, unless `dedupe_key` was queued before (then None).
+
+    `variables` fill the text only; buttons, photo and pin go in `extras`."""
     if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
         return None
+    extras = extras or Extras()
+    venue = extras.venue
     notification = Notification(
         ticket_id=ticket_id,
         channel=channel,
         user_key=user_key,
         response=response,
         variables=variables,
+        buttons=list(extras.buttons) or None,
+        attachment_path=extras.attachment_path,
+        venue_latitude=venue.latitude if venue else None,
+        venue_longitude=venue.longitude if venue else None,
+        venue_title=venue.title if venue else None,
+        venue_address=venue.address if venue else None,
         dedupe_key=dedupe_key,
         status=PENDING,
         attempts=0,
@@ -99,19 +131,23 @@ def notify_staff(
     response: str,
     variables: dict[str, Any],
     key: str,
-) -> Notification | None:
-    """A message for a staff member's Telegram chat; None when they have no chat or
-    `key` was already notified."""
-    if staff.telegram_user_id is None or not staff.active:
-        return None
-    return enqueue(
-        session=session,
-        channel="telegram",
-        user_key=str(staff.telegram_user_id),
-        response=response,
-        variables=variables,
-        dedupe_key=f"{key}:staff:{staff.id}",
+) -> list[Notification]:
+    """A message to each contact of an active staff member, on that contact's
+    channel; none for contacts `key` was already sent to."""
+    if not staff.active:
+        return []
+    queued = (
+        enqueue(
+            session=session,
+            channel=contact.channel,
+            user_key=contact.user_key,
+            response=response,
+            variables=variables,
+            dedupe_key=f"{key}:staff:{staff.id}:{contact.channel}:{contact.user_key}",
+        )
+        for contact in staff.contacts
     )
+    return [n for n in queued if n is not None]
 
 
 def claim_due(

@@ -1,7 +1,8 @@
-"""Ticket use cases: citizens by channel identity, filing and looking up tickets.
+"""Ticket records: citizens by channel identity, creating, looking up and moving tickets.
 
 Every function takes the caller's `session` and never commits: the caller owns the
-transaction (usually core.db.transaction() / current_session()).
+transaction (usually core.db.transaction() / current_session()). Nothing here
+sends a message; tickets.flows adds what follows (alerts, notifications).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.agencies import route_for
+from tickets.deadlines import forward_due
+from tickets.enums import EventKind, TicketStatus
 from tickets.models import (
     Attachment,
     Citizen,
@@ -23,11 +26,8 @@ from tickets.models import (
     phone_of,
     utcnow,
 )
-from tickets.notifications import notify_citizen
 from tickets.numbering import next_ticket_number
-from tickets.sla import forward_due
-from tickets.staff_alerts import alert_operators
-from tickets.statuses import get_status, status_label
+from tickets.statuses import get_status
 
 
 def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | None:
@@ -85,7 +85,8 @@ def create_ticket(
     confidential: bool = False,
     now: datetime | None = None,
 ) -> Ticket:
-    """File a new ticket (status "new") with its number, photos and "created" event.
+    """Create a ticket (status "new") with its number, photos and "created" event
+    (tickets.flows.file_ticket also alerts the operators).
 
     `now` (default: current UTC time; naive means UTC) sets created_at and the year
     of the ticket number. Attachments already linked to another ticket are skipped.
@@ -106,7 +107,7 @@ def create_ticket(
         number=number,
         year=now.year,
         seq=seq,
-        status="new",
+        status=TicketStatus.NEW,
         category=category,
         description=description.strip(),
         latitude=latitude,
@@ -126,16 +127,15 @@ def create_ticket(
     session.add(
         TicketEvent(
             ticket=ticket,
-            kind="created",
+            kind=EventKind.CREATED,
             from_status=None,
-            to_status="new",
+            to_status=TicketStatus.NEW,
             actor=f"citizen:{citizen.id}",
             data={"category": category, "attachment_count": len(linked)},
             created_at=now,
         )
     )
     session.flush()
-    alert_operators(session=session, ticket=ticket)
     return ticket
 
 
@@ -193,9 +193,6 @@ def list_tickets(
     return list(session.scalars(query))
 
 
-STATUS_NOTIFICATION = "utter_notifikasi_status"
-
-
 def change_status(
     *,
     session: Session,
@@ -205,7 +202,8 @@ def change_status(
     note: str | None = None,
     now: datetime | None = None,
 ) -> TicketEvent:
-    """Move a ticket to `to_status`, record the event and notify the citizen.
+    """Move a ticket to `to_status` and record the event (tickets.flows.move_ticket
+    also notifies the citizen).
 
     Which transitions are allowed, and who may make them, is the operator
     workflow's business; here only the status must exist and differ.
@@ -216,7 +214,7 @@ def change_status(
     now = now or utcnow()
     event = TicketEvent(
         ticket=ticket,
-        kind="status_changed",
+        kind=EventKind.STATUS_CHANGED,
         from_status=ticket.status,
         to_status=to_status,
         actor=actor,
@@ -228,15 +226,4 @@ def change_status(
     ticket.updated_at = now
     session.add(event)
     session.flush()
-    notify_citizen(
-        session=session,
-        ticket=ticket,
-        response=STATUS_NOTIFICATION,
-        variables={
-            "nomor": ticket.number,
-            "status_label": status_label(to_status),
-            "catatan": note or "",
-        },
-        event_key=f"event:{event.id}",
-    )
     return event

@@ -1,13 +1,15 @@
-"""New work for the people who act: messages with buttons in staff Telegram chats.
+"""New work for the people who act: messages with buttons in staff group chats.
 
 A new ticket goes to its region's operator chats (forward to the suggested
 agency or an alternative, or reject); a forwarded ticket goes to the agency's
-chats (accept, resolve). Buttons carry "op:<action>:<number>[:<agency>]", which
-bot/staff_actions.py turns into workflow actions. Messages go through the outbox.
+chats (accept, resolve). Each chat gets the message on its own channel. Buttons
+carry "op:<action>:<number>[:<agency>]", which tickets/staff_buttons.py turns
+into workflow actions. Messages go through the outbox.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -17,15 +19,14 @@ from core.timestamps import format_wib
 from knowledge.agencies import get_agency, route_for
 from knowledge.categories import get_category
 from knowledge.regions import get_region
+from tickets.enums import TicketStatus
 from tickets.models import StaffChat, Ticket
-from tickets.notifications import enqueue
+from tickets.notifications import Extras, Pin, enqueue
 from tickets.workflow_config import wording
 
 BUTTON_PREFIX = "op"
 OPERATOR_RESPONSE = "utter_operator_tiket_baru"
 AGENCY_RESPONSE = "utter_instansi_tiket_baru"
-# Variables key the outbox worker reads for buttons, photo and map pin.
-EXTRAS = "_lampiran"
 
 
 def button_payload(action: str, number: str, agency: str | None = None) -> str:
@@ -39,18 +40,10 @@ def _button(action: str, ticket: Ticket, agency: str | None = None) -> dict[str,
     return {"title": title, "payload": button_payload(action, ticket.number, agency)}
 
 
-def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
+def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> Extras:
     photo = ticket.attachments[0].storage_path if ticket.attachments else None
-    return {
-        "buttons": buttons,
-        "photo": photo,  # relative to MEDIA_DIR
-        "venue": {
-            "latitude": ticket.latitude,
-            "longitude": ticket.longitude,
-            "title": ticket.number,
-            "address": _region_name(ticket),
-        },
-    }
+    pin = Pin(ticket.latitude, ticket.longitude, ticket.number, _region_name(ticket))
+    return Extras(buttons=buttons, attachment_path=photo, venue=pin)
 
 
 def _region_name(ticket: Ticket) -> str:
@@ -58,10 +51,10 @@ def _region_name(ticket: Ticket) -> str:
     return region.name if region else "-"
 
 
-def _variables(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
+def _variables(ticket: Ticket) -> dict[str, Any]:
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
-    due = ticket.forward_due_at if ticket.status == "new" else ticket.act_due_at
+    due = ticket.forward_due_at if ticket.status == TicketStatus.NEW else ticket.act_due_at
     return {
         "nomor": ticket.number,
         "kategori": category.label if category else ticket.category,
@@ -69,15 +62,18 @@ def _variables(ticket: Ticket, buttons: list[dict[str, str]]) -> dict[str, Any]:
         "wilayah": _region_name(ticket),
         "instansi": agency.name if agency else "",
         "batas": format_wib(due) if due else "",
-        EXTRAS: _extras(ticket, buttons),
     }
 
 
-def _queue(session: Session, ticket: Ticket, chat: StaffChat, response: str,
-           variables: dict[str, Any], key: str) -> None:  # fmt: skip
-    enqueue(session=session, channel="telegram", user_key=str(chat.chat_id),
-            response=response, variables=variables, dedupe_key=f"{key}:chat:{chat.chat_id}",
-            ticket_id=ticket.id)  # fmt: skip
+def _queue(session: Session, ticket: Ticket, chats: Sequence[StaffChat], response: str,
+           buttons: list[dict[str, str]], key: str) -> None:  # fmt: skip
+    variables, extras = _variables(ticket), _extras(ticket, buttons)
+    for chat in chats:
+        enqueue(session=session, channel=chat.channel, user_key=chat.chat_key,
+                response=response, variables=variables, extras=extras,
+                dedupe_key=f"{key}:chat:{chat.channel}:{chat.chat_key}",
+                ticket_id=ticket.id)  # fmt: skip
+    session.flush()
 
 
 def alert_operators(*, session: Session, ticket: Ticket) -> None:
@@ -92,10 +88,7 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
     agencies = [a for a in (ticket.suggested_agency_code, *route.also) if a]
     buttons = [_button("forward", ticket, a) for a in dict.fromkeys(agencies)]
     buttons.append(_button("reject", ticket))
-    variables = _variables(ticket, buttons)
-    for chat in chats:
-        _queue(session, ticket, chat, OPERATOR_RESPONSE, variables, f"new:{ticket.id}")
-    session.flush()
+    _queue(session, ticket, chats, OPERATOR_RESPONSE, buttons, f"new:{ticket.id}")
 
 
 def alert_agency(*, session: Session, ticket: Ticket, event_id: int) -> None:
@@ -108,7 +101,4 @@ def alert_agency(*, session: Session, ticket: Ticket, event_id: int) -> None:
     if not chats:
         return
     buttons = [_button("accept", ticket), _button("resolve", ticket)]
-    variables = _variables(ticket, buttons)
-    for chat in chats:
-        _queue(session, ticket, chat, AGENCY_RESPONSE, variables, f"event:{event_id}")
-    session.flush()
+    _queue(session, ticket, chats, AGENCY_RESPONSE, buttons, f"event:{event_id}")

@@ -2,7 +2,11 @@
 
 `perform(...)` checks the action, the actor's role and scope, the ticket's status
 and the inputs, then changes the ticket, records a TicketEvent with the actor and
-queues the citizen's notification, all in the caller's transaction.
+runs what follows (tickets.flows.after_action: alerts, the citizen's
+notification), all in the caller's transaction. Actions are data: workflow.yml
+says where each leads, who may do it, what it needs and what follows; a change
+beyond the status (routing to an agency, the act deadline) is code registered
+here under the name workflow.yml gives as `apply`.
 
 Two people acting on the same ticket at once cannot both win: `perform` first
 re-reads the ticket with a row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite
@@ -13,6 +17,7 @@ stale UPDATE raises StaleDataError, which callers report with `conflict_error`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -20,48 +25,59 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.timestamps import format_wib, utcnow
+from core.timestamps import utcnow
 from knowledge.agencies import get_agency
 from knowledge.regions import get_region
+from tickets.deadlines import act_due, forward_due
+from tickets.enums import EventKind, StaffRole, TicketStatus
+from tickets.flows import FOLLOW_UPS, after_action
 from tickets.models import StaffUser, Ticket, TicketEvent
-from tickets.notifications import notify_citizen
 from tickets.service import link_attachments
-from tickets.sla import act_due, forward_due
-from tickets.staff_alerts import alert_agency
-from tickets.statuses import is_open, status_label
+from tickets.statuses import is_open
 from tickets.workflow_config import raw
 
-ADMIN = "admin"
-AGENCY_ROLES = ("agency", "agency_head")
+AGENCY_ROLES = (StaffRole.AGENCY, StaffRole.AGENCY_HEAD)
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
-    roles: tuple[str, ...]
-    from_statuses: tuple[str, ...]
-    to: str
+    roles: tuple[StaffRole, ...]
+    from_statuses: tuple[TicketStatus, ...]
+    to: TicketStatus
     needs: tuple[str, ...]
     notify: str | None
+    apply: str | None = None  # a name in EFFECTS
+    then: tuple[str, ...] = ()  # names in tickets.flows.FOLLOW_UPS
+
+
+def _load(name: str, spec: dict[str, Any]) -> Action:
+    """One action from workflow.yml; ValueError/KeyError for names nothing knows."""
+    action = Action(
+        name=name,
+        roles=tuple(StaffRole(r) for r in spec["roles"]),
+        from_statuses=tuple(TicketStatus(s) for s in spec["from"]),
+        to=TicketStatus(spec["to"]),
+        needs=tuple(spec.get("needs") or ()),
+        notify=spec.get("notify"),
+        apply=spec.get("apply"),
+        then=tuple(spec.get("then") or ()),
+    )
+    unknown_needs = set(action.needs) - set(Request.__dataclass_fields__)
+    if unknown_needs:
+        raise ValueError(f"action {name}: unknown needs {sorted(unknown_needs)}")
+    if action.apply is not None and action.apply not in EFFECTS:
+        raise ValueError(f"action {name}: no effect registered as {action.apply!r}")
+    missing = [f for f in action.then if f not in FOLLOW_UPS]
+    if missing:
+        raise ValueError(f"action {name}: no follow-up registered as {missing}")
+    return action
 
 
 @cache
 def _config() -> tuple[dict[str, Action], dict[str, str]]:
     data = raw()
-    actions = {
-        name: Action(
-            name=name,
-            roles=tuple(spec["roles"]),
-            from_statuses=tuple(spec["from"]),
-            to=spec["to"],
-            needs=tuple(spec.get("needs") or ()),
-            notify=spec.get("notify"),
-        )
-        for name, spec in data["actions"].items()
-    }
-    for action in actions.values():
-        for status in (*action.from_statuses, action.to):
-            status_label(status)  # KeyError for a status statuses.yml does not know
+    actions = {name: _load(name, spec) for name, spec in data["actions"].items()}
     return actions, dict(data["errors"])
 
 
@@ -107,12 +123,12 @@ def available_actions(ticket: Ticket, actor: StaffUser) -> list[str]:
 
 
 def _role_ok(action: Action, actor: StaffUser) -> bool:
-    return actor.role == ADMIN or actor.role in action.roles
+    return actor.role == StaffRole.ADMIN or actor.role in action.roles
 
 
 def _scope_error(ticket: Ticket, actor: StaffUser) -> str | None:
     """Why the ticket is outside the actor's queue, or None."""
-    if actor.role == ADMIN:
+    if actor.role == StaffRole.ADMIN:
         return None
     if actor.region_code is not None and actor.region_code != ticket.region_code:
         return f"wilayah {actor.region_code}"
@@ -138,38 +154,55 @@ def _check(action: Action, ticket: Ticket, actor: StaffUser, request: Request) -
         raise WorkflowError("region", wilayah=request.region)
 
 
-def _apply(action: Action, ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
-    """Change the ticket for `action`; returns what the event should record."""
-    data: dict[str, Any] = {}
-    if action.name == "forward":
-        ticket.agency_code = request.agency
-        ticket.forwarded_at = now
-        ticket.act_due_at = act_due(now, agency=request.agency)
-        data["agency"] = request.agency
-    elif action.name == "reroute":
-        region = request.region or ticket.region_code
-        agency = request.agency or ticket.agency_code or ticket.suggested_agency_code
-        if region == ticket.region_code and agency == (
-            ticket.agency_code or ticket.suggested_agency_code
-        ):
-            raise WorkflowError("reroute_same")
-        data.update(from_region=ticket.region_code, to_region=region,
-                    from_agency=ticket.agency_code, to_agency=agency)  # fmt: skip
-        ticket.region_code = region
-        ticket.suggested_agency_code = agency
-        ticket.agency_code = None
-        ticket.forwarded_at = ticket.act_due_at = None
-        # The new queue gets a fresh forwarding deadline.
-        ticket.forward_due_at = forward_due(now)
-    elif action.name == "merge":
-        target = request.target
-        if target is None or target.id == ticket.id or not is_open(target.status):
-            raise WorkflowError("target", target=target.number if target else "-")
-        ticket.merged_into_id = target.id
-        data["merged_into"] = target.number
-    elif action.name == "resolve":
-        ticket.resolved_at = now
+# --- changes beyond the status, by the names workflow.yml gives as `apply` ------
+# Each changes the ticket and returns what the event should record.
+Effect = Callable[[Ticket, "Request", datetime], dict[str, Any]]
+
+
+def _route_to_agency(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    ticket.agency_code = request.agency
+    ticket.forwarded_at = now
+    ticket.act_due_at = act_due(now, agency=request.agency)
+    return {"agency": request.agency}
+
+
+def _reroute(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    region = request.region or ticket.region_code
+    agency = request.agency or ticket.agency_code or ticket.suggested_agency_code
+    if region == ticket.region_code and agency == (
+        ticket.agency_code or ticket.suggested_agency_code
+    ):
+        raise WorkflowError("reroute_same")
+    data = {"from_region": ticket.region_code, "to_region": region,
+            "from_agency": ticket.agency_code, "to_agency": agency}  # fmt: skip
+    ticket.region_code = region
+    ticket.suggested_agency_code = agency
+    ticket.agency_code = None
+    ticket.forwarded_at = ticket.act_due_at = None
+    # The new queue gets a fresh forwarding deadline.
+    ticket.forward_due_at = forward_due(now)
     return data
+
+
+def _merge_into_target(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    target = request.target
+    if target is None or target.id == ticket.id or not is_open(target.status):
+        raise WorkflowError("target", target=target.number if target else "-")
+    ticket.merged_into_id = target.id
+    return {"merged_into": target.number}
+
+
+def _mark_resolved(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    ticket.resolved_at = now
+    return {}
+
+
+EFFECTS: dict[str, Effect] = {
+    "route_to_agency": _route_to_agency,
+    "reroute": _reroute,
+    "merge_into_target": _merge_into_target,
+    "mark_resolved": _mark_resolved,
+}
 
 
 def _attach_photos(session: Session, ticket: Ticket, photo_ids: list[int]) -> list[int]:
@@ -193,7 +226,7 @@ def perform(
     session.refresh(ticket, with_for_update=True)
     _check(config, ticket, actor, request)
     from_status = ticket.status
-    data = _apply(config, ticket, request, now)
+    data = EFFECTS[config.apply](ticket, request, now) if config.apply else {}
     photos = _attach_photos(session, ticket, request.photo_ids)
     if photos:
         data["photo_ids"] = photos
@@ -211,23 +244,8 @@ def perform(
     )
     session.add(event)
     session.flush()
-    if action == "forward":
-        alert_agency(session=session, ticket=ticket, event_id=event.id)
-    if config.notify:
-        agency = get_agency(ticket.agency_code or "")
-        notify_citizen(
-            session=session,
-            ticket=ticket,
-            response=config.notify,
-            variables={
-                "nomor": ticket.number,
-                "instansi": agency.name if agency else "",
-                "catatan": request.note or request.reason or "",
-                "batas": format_wib(ticket.act_due_at) if ticket.act_due_at else "",
-                "target": data.get("merged_into", ""),
-            },
-            event_key=f"event:{event.id}",
-        )
+    after_action(session=session, ticket=ticket, event=event, follow_ups=config.then,
+                 notify=config.notify)  # fmt: skip
     return event
 
 
@@ -245,7 +263,7 @@ class CitizenRefusal(Exception):
 def _own_resolved(ticket: Ticket, citizen_id: int) -> None:
     if ticket.citizen_id != citizen_id:
         raise CitizenRefusal("not_yours")
-    if ticket.status != "resolved":
+    if ticket.status != TicketStatus.RESOLVED:
         raise CitizenRefusal("not_resolved")
 
 
@@ -266,7 +284,7 @@ def rate(
         raise CitizenRefusal("bad_rating")
     now = now or utcnow()
     ticket.rating, ticket.rated_at = rating, now
-    event = TicketEvent(ticket=ticket, kind="rated", from_status=ticket.status,
+    event = TicketEvent(ticket=ticket, kind=EventKind.RATED, from_status=ticket.status,
                         to_status=ticket.status, actor=f"citizen:{citizen_id}",
                         data={"rating": rating}, created_at=now)  # fmt: skip
     session.add(event)
@@ -293,13 +311,14 @@ def reopen(
     window = timedelta(days=int(raw()["reopen_within_days"]))
     if ticket.resolved_at is None or now - ticket.resolved_at > window:
         raise CitizenRefusal("too_late")
-    ticket.status = "in_progress"
+    ticket.status = TicketStatus.IN_PROGRESS
     ticket.resolved_at = None
     ticket.rating = ticket.rated_at = None
     ticket.act_due_at = act_due(now, agency=ticket.agency_code)
     ticket.updated_at = now
-    event = TicketEvent(ticket=ticket, kind="reopened", from_status="resolved",
-                        to_status="in_progress", actor=f"citizen:{citizen_id}",
+    event = TicketEvent(ticket=ticket, kind=EventKind.REOPENED,
+                        from_status=TicketStatus.RESOLVED,
+                        to_status=TicketStatus.IN_PROGRESS, actor=f"citizen:{citizen_id}",
                         data={}, created_at=now)  # fmt: skip
     session.add(event)
     session.flush()

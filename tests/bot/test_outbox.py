@@ -21,13 +21,14 @@ from dialogue.messages import Outbound
 from tests.support.telegram_offline import OfflineRequest, offline_bot
 from tickets import notifications
 from tickets.models import Contact, Notification
-from tickets.service import change_status, create_ticket, get_or_create_citizen
+from tickets.flows import file_ticket, move_ticket
+from tickets.service import get_or_create_citizen
 
 
 def _ticket(channel: str = "telegram", user_key: str = "42") -> int:
     with transaction() as session:
         citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
-        ticket = create_ticket(
+        ticket = file_ticket(
             session=session, citizen=citizen, category="sampah",
             description="sampah menumpuk", latitude=-5.4, longitude=105.26,
         )  # fmt: skip
@@ -40,7 +41,7 @@ def _change(ticket_id: int, status: str = "forwarded", note: str | None = None) 
     with transaction() as session:
         ticket = session.get(Ticket, ticket_id)
         assert ticket is not None
-        change_status(session=session, ticket=ticket, to_status=status, actor="operator:1",
+        move_ticket(session=session, ticket=ticket, to_status=status, actor="operator:1",
                       note=note)  # fmt: skip
 
 

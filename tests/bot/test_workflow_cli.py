@@ -10,7 +10,8 @@ import pytest
 
 from bot.cli import main
 from core.db import transaction
-from tickets.service import create_ticket, get_or_create_citizen
+from tickets.flows import file_ticket
+from tickets.service import get_or_create_citizen
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -36,7 +37,7 @@ def _ticket(
             user_key=user_key,
             display_name="Pelapor Rahasia",
         )
-        ticket = create_ticket(
+        ticket = file_ticket(
             session=session, citizen=citizen, category=category, description="uraian",
             latitude=-5.43, longitude=105.26, region_code="bandar_lampung",
             confidential=confidential,

@@ -33,6 +33,7 @@ EXPECTED_TABLES = {
     "escalation",
     "ticket_supporter",
     "staff_chat",
+    "staff_contact",
     "whatsapp_event",
     "whatsapp_message",
     "whatsapp_window",

@@ -34,7 +34,8 @@ from core.settings import ROOT_DIR, Settings, get_settings
 from tests.support.telegram_emulator import TelegramEmulator
 from tickets.models import Contact
 from tickets.serialize import ticket_to_dict
-from tickets.service import change_status, get_ticket_by_number, list_tickets
+from tickets.flows import move_ticket
+from tickets.service import get_ticket_by_number, list_tickets
 
 pytestmark = pytest.mark.telegram
 
@@ -333,7 +334,7 @@ def test_status_change_reaches_the_chat_once(
             tickets = list_tickets(session=session)
             assert len(tickets) == 1, texts(emulator.sent(token, CHAT))
             ticket = tickets[0]
-            change_status(session=session, ticket=ticket, to_status="forwarded",
+            move_ticket(session=session, ticket=ticket, to_status="forwarded",
                           actor="operator:test", note="Diteruskan ke DLH")  # fmt: skip
             number = ticket.number
         before = bot.seen()

@@ -13,8 +13,16 @@ from bot.cli import main
 from core.clock import FixedClock
 from core.db import transaction
 from tickets.escalation import daily_digest, report, sweep
-from tickets.models import Escalation, Notification, StaffUser, Ticket, TicketEvent
-from tickets.service import create_ticket, get_or_create_citizen
+from tickets.models import (
+    Escalation,
+    Notification,
+    StaffContact,
+    StaffUser,
+    Ticket,
+    TicketEvent,
+)
+from tickets.flows import file_ticket
+from tickets.service import get_or_create_citizen
 from tickets.workflow import Request, perform
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08.00 WIB
@@ -23,7 +31,7 @@ T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08.00 WIB
 def _ticket(region: str, user: str) -> int:
     with transaction() as session:
         citizen = get_or_create_citizen(session=session, channel="telegram", user_key=user)
-        return create_ticket(
+        return file_ticket(
             session=session, citizen=citizen, category="sampah", description="sampah",
             latitude=-5.4, longitude=105.26, region_code=region, now=T0,
         ).id  # fmt: skip
@@ -32,8 +40,9 @@ def _ticket(region: str, user: str) -> int:
 def _staff(role: str, telegram_id: int | None, region: str | None = None,
            agency: str | None = None) -> int:  # fmt: skip
     with transaction() as session:
-        user = StaffUser(name=role, role=role, region_code=region, agency_code=agency,
-                         telegram_user_id=telegram_id)  # fmt: skip
+        user = StaffUser(name=role, role=role, region_code=region, agency_code=agency)
+        if telegram_id is not None:
+            user.contacts.append(StaffContact(channel="telegram", user_key=str(telegram_id)))
         session.add(user)
         session.flush()
         return user.id

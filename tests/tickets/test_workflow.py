@@ -13,7 +13,8 @@ from core.db import transaction
 from knowledge.agencies import all_agencies, route_for
 from knowledge.categories import all_categories
 from tickets.models import Notification, StaffUser, Ticket, TicketEvent
-from tickets.service import create_ticket, get_or_create_citizen
+from tickets.flows import file_ticket
+from tickets.service import get_or_create_citizen
 from tickets.statuses import all_statuses
 from tickets.workflow import Request, WorkflowError, actions, available_actions, perform
 
@@ -23,7 +24,7 @@ NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 def _ticket(category: str = "sampah", region: str = "bandar_lampung", user: str = "7") -> int:
     with transaction() as session:
         citizen = get_or_create_citizen(session=session, channel="telegram", user_key=user)
-        ticket = create_ticket(
+        ticket = file_ticket(
             session=session, citizen=citizen, category=category, description="laporan warga",
             latitude=-5.4, longitude=105.26, region_code=region, now=NOW,
         )  # fmt: skip

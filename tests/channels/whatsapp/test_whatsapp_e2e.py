@@ -38,7 +38,8 @@ from tests.support.whatsapp_harness import (
 )
 from tickets.models import Contact, Notification
 from tickets.serialize import ticket_to_dict
-from tickets.service import change_status, get_ticket_by_number, list_tickets
+from tickets.flows import move_ticket
+from tickets.service import get_ticket_by_number, list_tickets
 
 WA = "6281234567890"
 RAJABASA = (-5.3719, 105.2393)
@@ -245,7 +246,7 @@ def _change(number: str, status: str) -> None:
     with transaction() as session:
         ticket = get_ticket_by_number(session=session, number=number)
         assert ticket is not None
-        change_status(session=session, ticket=ticket, to_status=status, actor="operator:1",
+        move_ticket(session=session, ticket=ticket, to_status=status, actor="operator:1",
                       note="Petugas menuju lokasi")  # fmt: skip
 
 

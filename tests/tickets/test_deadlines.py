@@ -1,4 +1,4 @@
-"""Working-day deadlines (tickets/calendar.py) for agencies that count working days."""
+"""Working-day deadlines (tickets/deadlines.py) for agencies that count working days."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from knowledge.agencies import Agency
-from tickets import sla
-from tickets.calendar import add_working_days, is_working_day
+from tickets import deadlines
+from tickets.deadlines import add_working_days, is_working_day
 
 
 def test_weekends_and_national_holidays_are_days_off() -> None:
@@ -33,9 +33,9 @@ def test_a_start_on_a_day_off_counts_from_the_next_morning() -> None:
 
 def test_act_due_follows_the_agency_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
     forwarded = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # Friday
-    assert sla.act_due(forwarded, agency="dlh") == forwarded + timedelta(hours=72)
-    counting = Agency(code="dinas_x", name="Dinas X", level="provinsi", channel="telegram",
+    assert deadlines.act_due(forwarded, agency="dlh") == forwarded + timedelta(hours=72)
+    counting = Agency(code="dinas_x", name="Dinas X", level="provinsi",
                       calendar="working_days")  # fmt: skip
-    monkeypatch.setattr(sla, "get_agency", lambda code: counting)
+    monkeypatch.setattr(deadlines, "get_agency", lambda code: counting)
     # Mon 30 Nov, Tue 1 Dec, Wed 2 Dec.
-    assert sla.act_due(forwarded, agency="dinas_x") == datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    assert deadlines.act_due(forwarded, agency="dinas_x") == datetime(2026, 12, 2, 3, 0, tzinfo=UTC)

@@ -1,0 +1,46 @@
+"""Closed sets the ticket domain would otherwise spell as bare strings.
+
+StrEnum members compare and serialise as their values, so rows and YAML keep
+plain strings. TicketStatus mirrors tickets/statuses.yml (a test keeps them in
+step); the labels stay in the data file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    FORWARDED = "forwarded"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+class EventKind(StrEnum):
+    """TicketEvent.kind besides the workflow actions (whose kind is the action name)."""
+
+    CREATED = "created"
+    STATUS_CHANGED = "status_changed"
+    SUPPORTED = "supported"
+    RATED = "rated"
+    REOPENED = "reopened"
+    ESCALATED = "escalated"
+
+
+class StaffRole(StrEnum):
+    OPERATOR = "operator"
+    COORDINATOR = "coordinator"
+    AGENCY = "agency"
+    AGENCY_HEAD = "agency_head"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class BreachKind(StrEnum):
+    """Escalation.kind: which deadline was missed."""
+
+    FORWARD = "forward"
+    ACT = "act"
