@@ -36,8 +36,8 @@ from knowledge.categories import all_categories
 from knowledge.geo.region import LAMPUNG, default_locator
 from knowledge.regions import region_by_bps_code
 from tickets.escalation import sweep
-from tickets.models import Escalation, StaffUser, Ticket
 from tickets.flows import file_ticket
+from tickets.models import Escalation, StaffUser, Ticket
 from tickets.service import get_or_create_citizen
 from tickets.workflow import Request, WorkflowError, perform
 

@@ -20,8 +20,8 @@ from dialogue.engine import DialogueEngine
 from dialogue.messages import Outbound
 from tests.support.telegram_offline import OfflineRequest, offline_bot
 from tickets import notifications
-from tickets.models import Contact, Notification
 from tickets.flows import file_ticket, move_ticket
+from tickets.models import Contact, Notification
 from tickets.service import get_or_create_citizen
 
 

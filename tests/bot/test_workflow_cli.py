@@ -127,3 +127,34 @@ def test_unknown_staff_or_ticket(db: str, capsys: pytest.CaptureFixture[str]) ->
     [user] = _json(capsys, "users", "list")
     code, _, err = _run(capsys, "tickets", "forward", "LPG-2026-999999", "--as", str(user["id"]))
     assert code == 1 and "tidak ditemukan" in err
+
+
+def test_telegram_flags_register_contacts_and_chats(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from tickets.models import StaffChat, StaffContact
+
+    code, out, _ = _run(capsys, "users", "add", "--name", "Rina", "--role", "operator",
+                        "--region", "bandar_lampung", "--telegram-id", "5551234")  # fmt: skip
+    users = _json(capsys, "users", "list")
+    assert code == 0 and out == f"Pengguna #{users[0]['id']} (operator) ditambahkan.\n"
+    _run(capsys, "users", "add", "--name", "Tanpa chat", "--role", "leader")
+    users = _json(capsys, "users", "list")
+    assert [u["telegram_user_id"] for u in users] == [5551234, None]
+
+    code, out, _ = _run(capsys, "chats", "add", "--chat-id", "-1004001",
+                        "--region", "bandar_lampung")  # fmt: skip
+    assert code == 0 and out == "Chat -1004001 terdaftar.\n"
+    assert _json(capsys, "chats", "list") == [
+        {"chat_id": -1004001, "region": "bandar_lampung", "agency": None}
+    ]
+    code, out, _ = _run(capsys, "chats", "list")
+    assert out.split() == ["-1004001", "bandar_lampung", "operator"]
+    with transaction() as session:
+        [contact] = session.scalars(select(StaffContact)).all()
+        assert (contact.channel, contact.user_key) == ("telegram", "5551234")
+        assert contact.staff_id == users[0]["id"]
+        [chat] = session.scalars(select(StaffChat)).all()
+        assert (chat.channel, chat.chat_key) == ("telegram", "-1004001")

@@ -32,9 +32,9 @@ from channels.telegram.app import build_application, on_start, stop_workers
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
 from tests.support.telegram_emulator import TelegramEmulator
+from tickets.flows import move_ticket
 from tickets.models import Contact
 from tickets.serialize import ticket_to_dict
-from tickets.flows import move_ticket
 from tickets.service import get_ticket_by_number, list_tickets
 
 pytestmark = pytest.mark.telegram
@@ -436,12 +436,14 @@ GROUP = {"id": OPERATORS, "type": "group", "title": "Operator Bandar Lampung"}
 
 
 def test_operator_chat_buttons_end_to_end(db: str, emulator: TelegramEmulator, token: str) -> None:
-    from tickets.models import StaffChat, StaffUser
+    from tickets.models import StaffChat, StaffContact, StaffUser
 
     with transaction() as session:
-        session.add(StaffChat(chat_id=OPERATORS, region_code="bandar_lampung"))
+        session.add(StaffChat(channel="telegram", chat_key=str(OPERATORS),
+                              region_code="bandar_lampung"))  # fmt: skip
         session.add(StaffUser(name="Rina", role="operator", region_code="bandar_lampung",
-                              telegram_user_id=OPERATOR["id"]))  # fmt: skip
+                              contacts=[StaffContact(channel="telegram",
+                                                     user_key=str(OPERATOR["id"]))]))  # fmt: skip
     peer = _Peer(emulator, token)
     with RunningBot(emulator, token) as bot:
         before = bot.seen()

@@ -13,6 +13,7 @@ from bot.cli import main
 from core.clock import FixedClock
 from core.db import transaction
 from tickets.escalation import daily_digest, report, sweep
+from tickets.flows import file_ticket
 from tickets.models import (
     Escalation,
     Notification,
@@ -21,7 +22,6 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tickets.flows import file_ticket
 from tickets.service import get_or_create_citizen
 from tickets.workflow import Request, perform
 

@@ -142,8 +142,9 @@ def test_each_chat_and_contact_gets_messages_on_its_own_channel(db: str) -> None
 
 def test_the_bot_shim_still_takes_a_telegram_user_id(db: str) -> None:
     with transaction() as session:
+        tono = StaffContact(channel="telegram", user_key="777")
         session.add(StaffUser(name="Tono", role="operator", region_code="bandar_lampung",
-                              contacts=[StaffContact(channel="telegram", user_key="777")]))  # fmt: skip
+                              contacts=[tono]))  # fmt: skip
     number = _ticket()
     assert staff_actions.is_staff_button(button_payload("reject", number))
     reply = staff_actions.handle_button(telegram_user_id=777, data=button_payload("reject", number))

@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.db import transaction
 from knowledge.agencies import all_agencies, route_for
 from knowledge.categories import all_categories
-from tickets.models import Notification, StaffUser, Ticket, TicketEvent
 from tickets.flows import file_ticket
+from tickets.models import Notification, StaffUser, Ticket, TicketEvent
 from tickets.service import get_or_create_citizen
 from tickets.statuses import all_statuses
 from tickets.workflow import Request, WorkflowError, actions, available_actions, perform

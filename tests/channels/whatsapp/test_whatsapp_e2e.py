@@ -36,9 +36,9 @@ from tests.support.whatsapp_harness import (
     reply_ids,
     serve,
 )
+from tickets.flows import move_ticket
 from tickets.models import Contact, Notification
 from tickets.serialize import ticket_to_dict
-from tickets.flows import move_ticket
 from tickets.service import get_ticket_by_number, list_tickets
 
 WA = "6281234567890"
