@@ -166,7 +166,13 @@ class ValidateLaporanForm(FormValidationAction):
         existing = list(tracker.get_slot("foto") or [])
         if intent == "kirim_foto":
             photo = (tracker.latest_message.get("metadata") or {}).get("photo")
-            return {"foto": [*existing, photo]} if photo else {}
+            if not photo:
+                return {}
+            # Stored as it arrives, so the slot only ever holds attachment ids.
+            attachment_id = _store(photo, dispatcher)
+            if attachment_id is None:
+                return {"foto": existing or None}
+            return {"foto": [*existing, attachment_id]}
         if intent == "lewati" and _requested(tracker) == "foto":
             return {"foto": existing}
         return {}
@@ -262,26 +268,10 @@ class ValidateLaporanForm(FormValidationAction):
     def validate_foto(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        ids: list[int] = []
-        with current_session() as session:
-            for item in value or []:
-                if isinstance(item, int):
-                    ids.append(item)
-                    continue
-                try:
-                    attachment = store_photo(
-                        session=session,
-                        source_path=item.get("path") or "",
-                        original_name=item.get("file_name"),
-                    )
-                except MediaError as error:
-                    dispatcher.utter_message(
-                        response=MEDIA_ERROR_RESPONSES.get(error.code, "utter_foto_bukan_gambar"),
-                        max_mb=get_settings().max_photo_bytes // (1024 * 1024),
-                    )
-                    return {"foto": ids or None}
-                ids.append(attachment.id)
-        return {"foto": ids}
+        """Attachment ids (extract_foto stores each photo); [] when skipped, None to ask again."""
+        if value is None:
+            return {"foto": None}
+        return {"foto": [int(i) for i in value]}
 
     def validate_konfirmasi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -361,3 +351,21 @@ class ActionAskKonfirmasi(Action):
 def _render_note(domain: DomainDict, response: str) -> str:
     variations = (domain.get("responses") or {}).get(response) or [{}]
     return str(variations[0].get("text") or "")
+
+
+def _store(photo: dict[str, Any], dispatcher: CollectingDispatcher) -> int | None:
+    """The received photo as an attachment; None (and the reason told) when it is not one."""
+    try:
+        with current_session() as session:
+            attachment = store_photo(
+                session=session,
+                source_path=photo.get("path") or "",
+                original_name=photo.get("file_name"),
+            )
+            return attachment.id
+    except MediaError as error:
+        dispatcher.utter_message(
+            response=MEDIA_ERROR_RESPONSES.get(error.code, "utter_foto_bukan_gambar"),
+            max_mb=get_settings().max_photo_bytes // (1024 * 1024),
+        )
+        return None

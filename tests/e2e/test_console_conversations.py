@@ -174,7 +174,9 @@ def test_status_lists_only_own_tickets(engine: DialogueEngine) -> None:
     budi.say(COMPLAINT)
     budi.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
     budi.say("lewati")
-    number = NUMBER.search(budi.say("ya")).group()
+    found = NUMBER.search(budi.say("ya"))
+    assert found is not None
+    number = found.group()
 
     reply = budi.say("status")
     assert number in reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from telegram import Update
@@ -13,8 +13,12 @@ from telegram import Update
 from channels.telegram.app import build_application
 from core.settings import Settings
 from dialogue.engine import DialogueEngine
+from dialogue.interpreter import ParseFn
 from nlu.parser import parse_payload
 from tests.support.telegram_offline import OfflineRequest
+
+# Buttons only: these tests never reach the NLU model.
+PAYLOADS_ONLY = cast(ParseFn, parse_payload)
 
 CHAT = {"id": 31, "type": "private", "first_name": "Ani"}
 USER = {"id": 31, "is_bot": False, "first_name": "Ani"}
@@ -48,7 +52,7 @@ def test_an_error_is_logged_without_content_and_the_user_gets_an_apology(
     db: str, media_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR):
-        request = _process(BrokenEngine(parse=parse_payload), _message("NIK 1871012345670001"),
+        request = _process(BrokenEngine(parse=PAYLOADS_ONLY), _message("NIK 1871012345670001"),
                            media_dir)  # fmt: skip
     [apology] = request.named("sendMessage")
     assert apology.params["text"].startswith("Maaf, terjadi gangguan")
@@ -68,7 +72,7 @@ def test_a_stale_button_is_answered_not_crashed_on(db: str, media_dir: Path) -> 
                         "text": "Kirim laporan ini?"},
         },
     }  # fmt: skip
-    request = _process(DialogueEngine(parse=parse_payload), data, media_dir)
+    request = _process(DialogueEngine(parse=PAYLOADS_ONLY), data, media_dir)
     assert request.named("answerCallbackQuery")
     assert request.named("editMessageReplyMarkup")  # the old keyboard goes away
     [reply] = request.named("sendMessage")

@@ -127,7 +127,8 @@ def test_too_large_file_is_not_downloaded(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_unsupported_kinds(tmp_path: Path, field: str, value: dict[str, Any], kind: str) -> None:
-    assert _inbound(tmp_path, **{field: value}).unsupported == kind
+    fields: dict[str, Any] = {field: value}
+    assert _inbound(tmp_path, None, **fields).unsupported == kind
 
 
 def test_own_contact_is_a_shared_phone_someone_elses_is_not(tmp_path: Path) -> None:

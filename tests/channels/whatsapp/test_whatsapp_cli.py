@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -71,8 +72,16 @@ def test_run_picks_the_server_when_whatsapp_is_configured(
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     chosen: list[str] = []
+
+    def choose(command: str) -> Callable[[object], int]:
+        def run(args: object) -> int:
+            chosen.append(command)
+            return 0
+
+        return run
+
     for command in ("chat", "telegram", "serve"):
-        monkeypatch.setattr(serve, f"_cmd_{command}", lambda args, c=command: chosen.append(c) or 0)
+        monkeypatch.setattr(serve, f"_cmd_{command}", choose(command))
     try:
         assert cli.main(["run"]) == 0
     finally:
