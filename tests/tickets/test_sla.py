@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from bot import workers
 from bot.cli import main
@@ -53,7 +53,7 @@ def _sweep(clock: FixedClock) -> list[tuple[str, str, int]]:
         return sweep(session=session, now=clock()).recorded
 
 
-def _count(model: type, *where: object) -> int:
+def _count(model: type, *where: ColumnElement[bool]) -> int:
     with transaction() as session:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
