@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import reset_form_events, split_sender
+from actions.common import reset_form_events, sender_phone, split_sender
 from core.db import current_session
 from knowledge.categories import get_category
 from tickets.flows import file_ticket
@@ -31,7 +31,9 @@ class ActionBuatTiket(Action):
             raise ValueError("the complaint form completed without category or location")
         channel, user_key = split_sender(tracker)
         with current_session() as session:
-            citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
+            citizen = get_or_create_citizen(
+                session=session, channel=channel, user_key=user_key, phone=sender_phone(tracker)
+            )
             ticket = file_ticket(
                 session=session,
                 citizen=citizen,

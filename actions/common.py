@@ -19,6 +19,12 @@ def split_sender(tracker: Tracker) -> tuple[str, str]:
     return (channel, user_key) if user_key else ("unknown", channel)
 
 
+def sender_phone(tracker: Tracker) -> str | None:
+    """The number the channel knows the sender by, when its user key is one."""
+    phone = (tracker.latest_message.get("metadata") or {}).get("sender_phone")
+    return str(phone) if phone else None
+
+
 def intent_name(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

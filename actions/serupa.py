@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import split_sender
+from actions.common import sender_phone, split_sender
 from core.db import current_session
 from knowledge.intents import intent_title
 from tickets.duplicates import add_supporter, nearby_open_tickets
@@ -50,7 +50,9 @@ def support(tracker: Tracker, number: str) -> bool:
         ticket = get_ticket_by_number(session=session, number=number)
         if ticket is None:
             return False
-        citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
+        citizen = get_or_create_citizen(
+            session=session, channel=channel, user_key=user_key, phone=sender_phone(tracker)
+        )
         add_supporter(session=session, ticket=ticket, citizen=citizen)
         return True
 

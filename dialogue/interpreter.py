@@ -66,6 +66,8 @@ def interpret(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (parse_data, metadata) for one inbound message."""
     metadata: dict[str, Any] = {"channel": inbound.channel, "update_id": inbound.update_id}
+    if inbound.sender_phone:
+        metadata["sender_phone"] = inbound.sender_phone
     if inbound.unsupported:
         metadata["unsupported"] = inbound.unsupported
         return _fixed("tidak_didukung", ""), metadata

@@ -34,6 +34,9 @@ class Inbound:
     button_payload: str | None = None
     # The user's own phone number, shared as a contact card.
     shared_phone: str | None = None
+    # The phone number the channel knows the sender by (E.164), on channels whose
+    # user key is the number itself.
+    sender_phone: str | None = None
     # Message kinds the engine cannot read (sticker, voice, ...): reply politely.
     unsupported: str | None = None
 

@@ -50,17 +50,6 @@ class Citizen(Base):
     )
 
 
-# Channels that know a user by their phone number (digits, country code first).
-PHONE_KEYED_CHANNELS = ("whatsapp",)
-
-
-def phone_of(channel: str, user_key: str) -> str | None:
-    """The phone number a user key is, in E.164 form; None on other channels."""
-    if channel in PHONE_KEYED_CHANNELS and user_key.isdigit():
-        return f"+{user_key}"
-    return None
-
-
 class Contact(Base):
     """How a citizen reaches us: one row per (channel, user id on that channel)."""
 

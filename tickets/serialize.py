@@ -3,8 +3,8 @@
 Who is looking matters: for a confidential ticket (pungli, or marked "rahasia"),
 agency staff and leaders never see the reporter's name, phone, chat id or
 citizen id; operators and admins do (they may need to call back), but with phone
-numbers masked, WhatsApp ids included (a WhatsApp id is the phone number). Only
-the local admin CLI (no viewer) sees them whole.
+numbers masked, user keys that are the phone number itself included. Only the
+local admin CLI (no viewer) sees them whole.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from nlu.entities.pii import mask_phone
 from tickets.models import (
-    PHONE_KEYED_CHANNELS,
     Attachment,
     Contact,
     StaffUser,
@@ -40,7 +39,7 @@ def _contact_to_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
     if masked:
         # The stored spelling stays ("+6281*******90"): see mask_phone.
         phone = mask_phone(phone, national=False) if phone else None
-        if contact.channel in PHONE_KEYED_CHANNELS:  # the key is the number itself
+        if contact.phone and contact.phone.lstrip("+") == user_key:  # the key is the number
             user_key = mask_phone(user_key, national=False)
     return {"channel": contact.channel, "user_key": user_key, "phone": phone}
 

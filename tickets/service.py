@@ -23,7 +23,6 @@ from tickets.models import (
     Contact,
     Ticket,
     TicketEvent,
-    phone_of,
     utcnow,
 )
 from tickets.numbering import next_ticket_number
@@ -39,8 +38,15 @@ def find_citizen(*, session: Session, channel: str, user_key: str) -> Citizen | 
 
 
 def get_or_create_citizen(
-    *, session: Session, channel: str, user_key: str, display_name: str | None = None
+    *,
+    session: Session,
+    channel: str,
+    user_key: str,
+    display_name: str | None = None,
+    phone: str | None = None,
 ) -> Citizen:
+    """`phone`: the number the channel knows the user by (its user key is the
+    number), recorded on a new contact."""
     citizen = find_citizen(session=session, channel=channel, user_key=user_key)
     if citizen is None:
         try:
@@ -52,7 +58,7 @@ def get_or_create_citizen(
                 session.add(
                     Contact(
                         citizen=citizen, channel=channel, user_key=user_key,
-                        phone=phone_of(channel, user_key),
+                        phone=phone,
                     )
                 )  # fmt: skip
         except IntegrityError:

@@ -138,7 +138,11 @@ async def to_inbound(
     """The Inbound for one message, or None for what needs no answer (reactions)."""
     if message.type in IGNORED_TYPES:
         return None
-    base = Inbound(CHANNEL, message.wa_id, message.message_id, display_name=message.name)
+    # A WhatsApp id is the sender's phone number, digits with the country code.
+    phone = f"+{message.wa_id}" if message.wa_id.isdigit() else None
+    base = Inbound(
+        CHANNEL, message.wa_id, message.message_id, display_name=message.name, sender_phone=phone
+    )
     data = message.data.get(message.type) or {}
     if message.type == "text":
         return replace(base, text=str(data.get("body") or ""))
