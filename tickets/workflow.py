@@ -29,6 +29,7 @@ from tickets.service import link_attachments
 from tickets.sla import act_due, forward_due
 from tickets.staff_alerts import alert_agency
 from tickets.statuses import is_open, status_label
+from tickets.texts import TEXTS
 from tickets.workflow_config import raw
 
 ADMIN = "admin"
@@ -46,7 +47,7 @@ class Action:
 
 
 @cache
-def _config() -> tuple[dict[str, Action], dict[str, str]]:
+def _actions() -> dict[str, Action]:
     data = raw()
     actions = {
         name: Action(
@@ -62,11 +63,11 @@ def _config() -> tuple[dict[str, Action], dict[str, str]]:
     for action in actions.values():
         for status in (*action.from_statuses, action.to):
             status_label(status)  # KeyError for a status statuses.yml does not know
-    return actions, dict(data["errors"])
+    return actions
 
 
 def actions() -> dict[str, Action]:
-    return _config()[0]
+    return _actions()
 
 
 class WorkflowError(Exception):
@@ -74,7 +75,7 @@ class WorkflowError(Exception):
 
     def __init__(self, code: str, **variables: Any) -> None:
         self.code = code
-        super().__init__(_config()[1][code].format(**variables))
+        super().__init__(TEXTS.text("errors", code, **variables))
 
 
 @dataclass
@@ -115,9 +116,9 @@ def _scope_error(ticket: Ticket, actor: StaffUser) -> str | None:
     if actor.role == ADMIN:
         return None
     if actor.region_code is not None and actor.region_code != ticket.region_code:
-        return f"wilayah {actor.region_code}"
+        return TEXTS.text("scope", "region", kode=actor.region_code)
     if actor.role in AGENCY_ROLES and actor.agency_code != ticket.agency_code:
-        return f"instansi {actor.agency_code}"
+        return TEXTS.text("scope", "agency", kode=actor.agency_code)
     return None
 
 
@@ -239,7 +240,7 @@ class CitizenRefusal(Exception):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(raw()["citizen_errors"][code])
+        super().__init__(TEXTS.text("citizen_errors", code))
 
 
 def _own_resolved(ticket: Ticket, citizen_id: int) -> None:

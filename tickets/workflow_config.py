@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from tickets.texts import TEXTS
+
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yml")
 
 
@@ -18,5 +20,5 @@ def raw() -> dict[str, Any]:
 
 
 def wording(section: str) -> dict[str, str]:
-    """Staff- or citizen-facing texts of one section (`buttons`, `staff_replies`, ...)."""
-    return dict(raw()[section])
+    """Deprecated: use ``tickets.texts.TEXTS``; kept until bot/staff_actions.py switches."""
+    return TEXTS.section(section)
