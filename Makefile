@@ -6,10 +6,11 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test setup model migrate lint format actions bench clean
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 setup: $(INSTALLED)
@@ -29,13 +30,14 @@ migrate: setup
 run: model migrate
 	$(PY) -m bot run
 
-test: model $(TG_EMULATOR)
-	$(PY) -m ruff check .
+test: model $(TG_EMULATOR) lint
 	$(PY) -m pytest
 
+# Style, types and the layers (import-linter contracts in pyproject.toml).
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m mypy
 
 format: setup

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def use_database(database_url: str, media_dir: Path) -> None:
     """Point the app's settings at a fresh benchmark database, migrated."""
     from core import db, settings
-    from core.migrate import upgrade
+    from tickets.reference import upgrade
 
     os.environ["DATABASE_URL"] = database_url
     os.environ["MEDIA_DIR"] = str(media_dir)

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -148,9 +149,9 @@ def bench_knowledge() -> dict[str, Any]:
     return {
         "region_load_s": region_load,
         "index_load_s": index_load,
-        "locate": [_timed(lambda p=p: locate(*p)) for p in pins],
-        "mpp": [_timed(lambda p=p: nearest_mpps(*p)) for p in pins[:200]],
-        "search": [_timed(lambda q=q: default_index().search(q)) for q in questions * 2],
+        "locate": [_timed(partial(locate, *p)) for p in pins],
+        "mpp": [_timed(partial(nearest_mpps, *p)) for p in pins[:200]],
+        "search": [_timed(partial(default_index().search, q)) for q in questions * 2],
     }
 
 

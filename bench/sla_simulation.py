@@ -30,13 +30,13 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.db import get_engine, transaction
-from core.migrate import upgrade
 from knowledge.agencies import route_for
 from knowledge.categories import all_categories
 from knowledge.geo.region import LAMPUNG, default_locator
 from knowledge.regions import region_by_bps_code
 from tickets.escalation import sweep
 from tickets.models import Escalation, StaffUser, Ticket
+from tickets.reference import upgrade
 from tickets.service import create_ticket, get_or_create_citizen
 from tickets.workflow import Request, WorkflowError, perform
 
@@ -193,10 +193,16 @@ class Simulation:
             tickets = list(session.scalars(select(Ticket)))
             forwarded = [t for t in tickets if t.forwarded_at is not None]
             on_time_forward = sum(
-                1 for t in forwarded if t.forward_due_at and t.forwarded_at <= t.forward_due_at
+                1
+                for t in forwarded
+                if t.forward_due_at and t.forwarded_at and t.forwarded_at <= t.forward_due_at
             )
             resolved = [t for t in tickets if t.resolved_at is not None and t.forwarded_at]
-            on_time_act = sum(1 for t in resolved if t.act_due_at and t.resolved_at <= t.act_due_at)
+            on_time_act = sum(
+                1
+                for t in resolved
+                if t.act_due_at and t.resolved_at and t.resolved_at <= t.act_due_at
+            )
             ownerless = [
                 t.number for t in tickets
                 if t.region_code is None

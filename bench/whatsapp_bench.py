@@ -32,8 +32,8 @@ TEXTS = [
 
 
 def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
+    from bot.assembly import whatsapp_channel
     from bot.web import create_app
-    from channels.whatsapp.app import WhatsAppChannel
     from core import db
     from tests.support import webhook_events as events
     from tests.support.fake_graph import FakeGraph
@@ -48,7 +48,7 @@ def bench_whatsapp(database_url: str, media_dir: Path) -> dict[str, Any]:
     use_database(database_url, media_dir)
     fake = FakeGraph()
     config = settings_for(fake, database_url=database_url, media_dir=media_dir)
-    channel = WhatsAppChannel(
+    channel = whatsapp_channel(
         settings=config, transport=httpx.ASGITransport(app=fake.app), idle_seconds=0.05
     )
     port = free_port()

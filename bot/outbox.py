@@ -10,54 +10,23 @@ limiter (PTB's AIORateLimiter for Telegram) keeps the overall rate.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import enum
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from core.db import transaction
+from core.loops import run_until_stopped
 from core.settings import get_settings
+from dialogue.delivery import Deliver, Delivery, FindDelivery, Outcome, Result
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Button, Outbound, Venue
 from tickets import notifications
+from tickets.models import Notification
 from tickets.staff_alerts import EXTRAS
 
 log = logging.getLogger(__name__)
-
-
-class Result(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"
-    BLOCKED = "blocked"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    result: Result
-    error: str = ""
-    retry_after: timedelta | None = None
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One notification, rendered, for a channel's ``deliver``. Channels with rules of
-    their own (WhatsApp's template outside the 24-hour window) also need the
-    response name and variables it was rendered from."""
-
-    notification_id: int
-    user_key: str
-    message: Outbound
-    response: str
-    variables: dict[str, Any]
-
-
-Deliver = Callable[[Delivery], Awaitable[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -157,13 +126,24 @@ class OutboxWorker:
         return len(claimed)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set; a database hiccup is logged, not fatal."""
-        while not stop.is_set():
-            try:
-                attempted = await self.deliver_due()
-            except Exception:
-                log.exception("outbox %s: batch failed", self.channel)
-                attempted = 0
-            if attempted == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.idle_seconds)
+        """Deliver until `stop` is set."""
+        await run_until_stopped(
+            self.deliver_due, stop, name=f"outbox {self.channel}", idle_seconds=self.idle_seconds
+        )
+
+
+def delivery_finder(engine: DialogueEngine, database_url: str | None = None) -> FindDelivery:
+    """Look up one queued notification by id and render it again, as ``deliver_due``
+    would (a channel resends it in another form, e.g. WhatsApp's template)."""
+
+    def find(notification_id: int) -> Delivery | None:
+        with transaction(database_url) as session:
+            row = session.get(Notification, notification_id)
+            if row is None:
+                return None
+            claimed = _Claimed(row.id, row.user_key, row.response, dict(row.variables))
+        # Text only: the other form carries no buttons or attachments.
+        outbound = engine.render(claimed.response, **claimed.variables)
+        return Delivery(claimed.id, claimed.user_key, outbound, claimed.response, claimed.variables)
+
+    return find

@@ -11,7 +11,6 @@ A channel whose settings are missing is not served (its routes answer 404).
 from __future__ import annotations
 
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,16 +20,16 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from telegram import Update
 
+from bot import assembly
+from bot.workers import Workers, plan
+from channels.telegram import webhook as telegram_webhook
+from channels.telegram.webhook import TELEGRAM_WEBHOOK_PATH
 from channels.whatsapp import webhook as whatsapp_webhook
 from channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
-
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 
 
 class DropQueryStrings(logging.Filter):
@@ -64,24 +63,6 @@ async def healthz(request: Request) -> Response:
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
-async def telegram_webhook(request: Request) -> Response:
-    application = request.app.state.telegram
-    secret = request.app.state.settings.telegram_webhook_secret or ""
-    given = request.headers.get(SECRET_HEADER, "")
-    if application is None:
-        return Response(status_code=404)
-    if not hmac.compare_digest(given.encode(), secret.encode()):
-        return Response(status_code=403)
-    try:
-        data: Any = await request.json()
-        update = Update.de_json(data, application.bot)
-    except (ValueError, TypeError, KeyError):
-        return Response(status_code=400)
-    # Telegram gets its 200 at once; the Application processes the queue in order.
-    await application.update_queue.put(update)
-    return Response(status_code=200)
-
-
 def create_app(
     *, settings: Settings | None = None, telegram: Any = None, whatsapp: Any = None
 ) -> Starlette:
@@ -95,15 +76,11 @@ def create_app(
         or settings.whatsapp_verify_token
         or settings.whatsapp_app_secret
     ):
-        from channels.whatsapp.app import WhatsAppChannel
-
-        whatsapp = WhatsAppChannel(settings=settings)
+        whatsapp = assembly.whatsapp_channel(settings=settings)
     if telegram is None and settings.telegram_bot_token:
         if not settings.telegram_webhook_secret:
             raise RuntimeError("TELEGRAM_WEBHOOK_SECRET must be set to serve the Telegram webhook")
-        from channels.telegram.app import build_application
-
-        telegram = build_application(settings=settings, updater=False)
+        telegram = assembly.telegram_application(settings=settings, updater=False)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -112,24 +89,24 @@ def create_app(
         app.state.whatsapp = whatsapp
         async with contextlib.AsyncExitStack() as stack:
             if telegram is not None:
-                from channels.telegram.app import on_start, stop_workers
+                from channels.telegram.app import set_commands
 
                 await telegram.initialize()
                 stack.push_async_callback(telegram.shutdown)
                 await telegram.start()
                 stack.push_async_callback(telegram.stop)
-                # Command menu, outbox worker and SLA sweeps, as in polling mode.
-                await on_start(telegram)
-                stack.push_async_callback(stop_workers, telegram)
+                await set_commands(telegram)
             if whatsapp is not None:
-                await whatsapp.start(sla=telegram is None)
-                stack.push_async_callback(whatsapp.stop)
+                stack.push_async_callback(whatsapp.aclose)
+            workers = Workers(plan(telegram=telegram, whatsapp=whatsapp))
+            await workers.start()
+            stack.push_async_callback(workers.stop)
             yield
 
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
-            Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook, methods=["POST"]),
+            Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook.receive, methods=["POST"]),
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.verify, methods=["GET"]),
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.receive, methods=["POST"]),
         ],

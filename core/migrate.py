@@ -21,20 +21,10 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(url: str | None = None) -> None:
+def upgrade_schema(url: str | None = None) -> None:
     """Bring the database at `url` (default: settings.database_url) to the latest
-    schema, then bring its reference rows (regions, agencies) in step with the data files."""
+    schema. The reference rows come with it in tickets.reference.upgrade."""
     command.upgrade(alembic_config(url), "head")
-    sync_reference_data(url)
-
-
-def sync_reference_data(url: str | None = None) -> None:
-    from core.db import transaction
-    from tickets.reference import sync_agencies, sync_regions
-
-    with transaction(url) as session:
-        sync_regions(session=session)
-        sync_agencies(session=session)
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:

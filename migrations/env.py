@@ -28,7 +28,7 @@ config = context.config
 target_metadata = Base.metadata
 
 # Only the CLI should (re)configure logging; fileConfig would otherwise disable the
-# loggers of a host application that calls core.migrate.
+# loggers of a host application that calls core.migrate (tickets.reference.upgrade).
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 

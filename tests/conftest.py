@@ -27,8 +27,8 @@ import tickets.models  # noqa: F401
 from core import db as core_db
 from core import settings as core_settings
 from core.db import Base
-from core.migrate import upgrade
 from nlu.train import train
+from tickets.reference import upgrade
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -132,7 +132,7 @@ def _clear_caches() -> None:
     core_db.get_engine.cache_clear()
 
 
-# Reference rows written by core.migrate.upgrade (sync_reference_data), kept between tests.
+# Reference rows written by tickets.reference.upgrade, kept between tests.
 REFERENCE_TABLES = {"region", "agency"}
 
 

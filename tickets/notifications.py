@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.jobqueue import ERROR_LENGTH, JobQueue, RetryPolicy
 from core.timestamps import utcnow
 from tickets.models import Contact, Notification, StaffUser, Ticket
 
@@ -28,6 +29,16 @@ BLOCKED = "blocked"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
 MAX_RETRY = timedelta(hours=1)
+
+OUTBOX = JobQueue(
+    Notification,
+    policy=RetryPolicy(first_delay=FIRST_RETRY, max_attempts=MAX_ATTEMPTS, max_delay=MAX_RETRY),
+    claimed=SENDING,
+    done=SENT,
+    pending=PENDING,
+    failed=FAILED,
+    done_at="sent_at",
+)
 
 
 def enqueue(
@@ -117,38 +128,14 @@ def notify_staff(
 def claim_due(
     *, session: Session, channel: str, limit: int = 50, now: datetime | None = None
 ) -> list[Notification]:
-    """Due pending notifications of `channel`, marked "sending" (oldest first).
-
-    FOR UPDATE SKIP LOCKED lets several workers share the outbox on PostgreSQL;
-    SQLite serialises writers anyway.
-    """
-    now = now or utcnow()
-    rows = list(
-        session.scalars(
-            select(Notification)
-            .where(
-                Notification.status == PENDING,
-                Notification.channel == channel,
-                Notification.next_attempt_at <= now,
-            )
-            .order_by(Notification.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+    """Due pending notifications of `channel`, marked "sending" (oldest first)."""
+    return OUTBOX.claim(
+        session=session, limit=limit, now=now, where=(Notification.channel == channel,)
     )
-    for row in rows:
-        row.status = SENDING
-        row.attempts += 1
-    session.flush()
-    return rows
 
 
 def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id)
-        .values(status=SENT, sent_at=now or utcnow(), last_error=None)
-    )
+    OUTBOX.finish(session=session, job_id=notification_id, now=now)
 
 
 def retry_later(
@@ -161,26 +148,11 @@ def retry_later(
 ) -> str:
     """Back to pending with exponential backoff (or the channel's `delay`); "failed"
     after MAX_ATTEMPTS. Returns the new status."""
-    row = session.get(Notification, notification_id)
-    if row is None:
-        return FAILED
-    now = now or utcnow()
-    row.last_error = error[:255]
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = FAILED
-        return FAILED
-    backoff = min(FIRST_RETRY * 2 ** (row.attempts - 1), MAX_RETRY)
-    row.status = PENDING
-    row.next_attempt_at = now + max(backoff, delay or timedelta(0))
-    return PENDING
+    return OUTBOX.retry(session=session, job_id=notification_id, error=error, floor=delay, now=now)
 
 
 def mark_failed(*, session: Session, notification_id: int, error: str) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id)
-        .values(status=FAILED, last_error=error[:255])
-    )
+    OUTBOX.fail(session=session, job_id=notification_id, error=error)
 
 
 def mark_blocked(
@@ -203,7 +175,7 @@ def mark_blocked(
             Notification.user_key == row.user_key,
             Notification.status.in_((PENDING, SENDING)),
         )
-        .values(status=BLOCKED, last_error=error[:255])
+        .values(status=BLOCKED, last_error=error[:ERROR_LENGTH])
     )
 
 
@@ -211,9 +183,4 @@ def stale_sending(
     *, session: Session, older_than: timedelta = timedelta(minutes=10)
 ) -> Sequence[Notification]:
     """Rows a worker claimed but never settled (it died mid-send)."""
-    cutoff = utcnow() - older_than
-    return session.scalars(
-        select(Notification).where(
-            Notification.status == SENDING, Notification.next_attempt_at <= cutoff
-        )
-    ).all()
+    return OUTBOX.stale_claims(session=session, older_than=older_than)

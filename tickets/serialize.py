@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from nlu.entities.pii import mask_phone
 from tickets.models import (
     PHONE_KEYED_CHANNELS,
     Attachment,
@@ -34,19 +35,13 @@ def reporter_visible(ticket: Ticket, viewer: StaffUser | None) -> bool:
     return viewer.role in SEES_CONFIDENTIAL_REPORTER
 
 
-def mask_phone(phone: str) -> str:
-    """'+6281234567890' -> '+6281*******90': enough to recognise, not to call."""
-    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
-    hidden = set(digits[4:-2])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
-
-
 def _contact_to_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
     user_key, phone = contact.user_key, contact.phone
     if masked:
-        phone = mask_phone(phone) if phone else None
+        # The stored spelling stays ("+6281*******90"): see mask_phone.
+        phone = mask_phone(phone, national=False) if phone else None
         if contact.channel in PHONE_KEYED_CHANNELS:  # the key is the number itself
-            user_key = mask_phone(user_key)
+            user_key = mask_phone(user_key, national=False)
     return {"channel": contact.channel, "user_key": user_key, "phone": phone}
 
 

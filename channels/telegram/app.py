@@ -1,8 +1,10 @@
 """The Telegram bot: a PTB Application whose one handler feeds the dialogue engine.
 
-Polling: ``run_polling(...)``. Webhook: bot/web.py feeds updates to the same
-Application (``process_update``). Updates are processed one at a time (PTB's
-default), and the engine runs in a worker thread because it is synchronous.
+Polling: ``run_polling(...)``. Webhook: channels/telegram/webhook.py feeds updates
+to the same Application. Updates are processed one at a time (PTB's default), and
+the engine runs in a worker thread because it is synchronous. Buttons pressed
+outside the conversation (staff actions) go to the ``buttons`` handler the
+composition root gives; background tasks are started by bot/workers.py.
 """
 
 from __future__ import annotations
@@ -26,13 +28,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import sla_worker
-from bot.outbox import OutboxWorker
-from bot.staff_actions import handle_button, is_staff_button
-from channels.telegram.delivery import telegram_deliver
 from channels.telegram.inbound import CHANNEL, commands, to_inbound
 from channels.telegram.outbound import Labels, send_outbound
 from core.settings import Settings, get_settings
+from dialogue.delivery import ButtonHandler, ButtonReply
 from dialogue.engine import DialogueEngine
 
 log = logging.getLogger(__name__)
@@ -43,18 +42,25 @@ ADAPTER_KEY = "laporin_adapter"
 class TelegramAdapter:
     """Maps one update to the engine and its replies back to the chat."""
 
-    def __init__(self, engine: DialogueEngine, *, download_dir: Path) -> None:
+    def __init__(
+        self, engine: DialogueEngine, *, download_dir: Path, buttons: ButtonHandler | None = None
+    ) -> None:
         self.engine = engine
         self.download_dir = download_dir
+        self.buttons = buttons
         self.labels = Labels(send_location=engine.render("utter_tombol_kirim_lokasi").text or "")
         self.apology = engine.render("utter_maaf_gangguan").text or ""
 
     async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot = context.bot
         query = update.callback_query
-        if query is not None and is_staff_button(query.data or ""):
-            await self.handle_staff(query)
-            return
+        if query is not None and self.buttons is not None:
+            answer = await asyncio.to_thread(
+                self.buttons, CHANNEL, str(query.from_user.id), query.data or ""
+            )
+            if answer is not None:
+                await self.answer_button(query, answer)
+                return
         if query is not None:
             await _acknowledge(query)
         inbound = await to_inbound(update, bot, download_dir=self.download_dir)
@@ -70,11 +76,8 @@ class TelegramAdapter:
         for reply in replies:
             await send_outbound(bot, chat_id, reply, self.labels)
 
-    async def handle_staff(self, query: CallbackQuery) -> None:
+    async def answer_button(self, query: CallbackQuery, reply: ButtonReply) -> None:
         """A button in an operator or agency chat: a workflow action, not a conversation."""
-        reply = await asyncio.to_thread(
-            handle_button, telegram_user_id=query.from_user.id, data=query.data or ""
-        )
         with contextlib.suppress(TelegramError):
             await query.answer(reply.text, show_alert=not reply.ok)
         if reply.ok and query.message is not None:
@@ -124,37 +127,9 @@ async def set_commands(application: Application) -> None:
     )
 
 
-WORKERS_STOP_KEY = "laporin_workers_stop"
-WORKERS_TASKS_KEY = "laporin_workers_tasks"
-
-
-async def start_workers(application: Application) -> None:
-    """While the bot runs: deliver notifications to Telegram chats, and sweep SLAs."""
+def adapter_of(application: Application) -> TelegramAdapter:
     adapter: TelegramAdapter = application.bot_data[ADAPTER_KEY]
-    outbox = OutboxWorker(
-        channel=CHANNEL,
-        engine=adapter.engine,
-        deliver=telegram_deliver(application.bot, adapter.labels),
-    )
-    stop = asyncio.Event()
-    application.bot_data[WORKERS_STOP_KEY] = stop
-    application.bot_data[WORKERS_TASKS_KEY] = [
-        asyncio.create_task(outbox.run(stop)),
-        asyncio.create_task(sla_worker.run(stop)),
-    ]
-
-
-async def stop_workers(application: Application) -> None:
-    stop = application.bot_data.pop(WORKERS_STOP_KEY, None)
-    tasks = application.bot_data.pop(WORKERS_TASKS_KEY, [])
-    if stop is not None:
-        stop.set()
-        await asyncio.gather(*tasks)
-
-
-async def on_start(application: Application) -> None:
-    await set_commands(application)
-    await start_workers(application)
+    return adapter
 
 
 def build_application(
@@ -163,20 +138,22 @@ def build_application(
     settings: Settings | None = None,
     updater: bool = True,
     request: BaseRequest | None = None,
+    buttons: ButtonHandler | None = None,
 ) -> Application:
     settings = settings or get_settings()
     if not settings.telegram_bot_token:
         raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
     adapter = TelegramAdapter(
-        engine or DialogueEngine(), download_dir=Path(settings.media_dir) / "incoming"
+        engine or DialogueEngine(),
+        download_dir=Path(settings.media_dir) / "incoming",
+        buttons=buttons,
     )
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .post_init(on_start)
-        .post_stop(stop_workers)
+        .post_init(set_commands)
         # Telegram's limits (about 30 messages/s overall, 20/min per group);
         # flood-control answers are retried twice before the error surfaces.
         .rate_limiter(AIORateLimiter(max_retries=2))
@@ -191,13 +168,3 @@ def build_application(
     application.add_handler(MessageHandler(filters.ALL, adapter.handle))
     application.add_error_handler(adapter.on_error)
     return application
-
-
-def run_polling(*, settings: Settings | None = None) -> None:
-    settings = settings or get_settings()
-    application = build_application(settings=settings)
-    application.run_polling(
-        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-        poll_interval=settings.telegram_poll_interval,
-        timeout=settings.telegram_poll_timeout,
-    )

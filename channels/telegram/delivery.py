@@ -14,8 +14,8 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.outbox import Deliver, Delivery, Outcome, Result
 from channels.telegram.outbound import Labels, send_outbound
+from dialogue.delivery import Deliver, Delivery, Outcome, Result
 
 
 def telegram_deliver(bot: Bot, labels: Labels) -> Deliver:

@@ -1,30 +1,32 @@
-"""The WhatsApp channel as the ASGI app runs it: the webhook stores events, and
-background tasks process them and deliver ticket notifications."""
+"""The WhatsApp channel's parts, built from settings: the Graph API client, the
+sender, the event processor (stored webhook events -> engine -> replies) and the
+outbox ``deliver`` function. Which of them run as background tasks, and when, is
+the composition root's decision (bot/workers.py)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
-from bot import sla_worker
-from bot.outbox import OutboxWorker
 from channels.whatsapp.client import GraphClient
 from channels.whatsapp.delivery import whatsapp_deliver
 from channels.whatsapp.inbound import CHANNEL
 from channels.whatsapp.processor import EventProcessor
 from channels.whatsapp.sender import Sender, labels_from
 from core.settings import Settings
+from dialogue.delivery import Deliver, FindDelivery
 from dialogue.engine import DialogueEngine
 
 
 class WhatsAppChannel:
+    channel = CHANNEL
+
     def __init__(
         self,
         *,
         settings: Settings,
         engine: DialogueEngine | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        find_delivery: FindDelivery | None = None,
         idle_seconds: float = 1.0,
     ) -> None:
         if not settings.whatsapp_enabled:
@@ -33,22 +35,15 @@ class WhatsAppChannel:
                 " WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET"
             )
         self.settings = settings
+        self.idle_seconds = idle_seconds
         self.engine = engine or DialogueEngine(database_url=settings.database_url)
         self.client = GraphClient.from_settings(settings, transport=transport)
         self.sender = Sender(self.client, labels_from(self.engine), settings.database_url)
         self.processor = EventProcessor(
             engine=self.engine, client=self.client, sender=self.sender, settings=settings,
-            idle_seconds=idle_seconds,
+            find_delivery=find_delivery, idle_seconds=idle_seconds,
         )  # fmt: skip
-        self.outbox = OutboxWorker(
-            channel=CHANNEL,
-            engine=self.engine,
-            deliver=whatsapp_deliver(self.sender, settings),
-            idle_seconds=idle_seconds,
-            database_url=settings.database_url,
-        )
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self.deliver: Deliver = whatsapp_deliver(self.sender, settings)
 
     @property
     def verify_token(self) -> str:
@@ -62,18 +57,5 @@ class WhatsAppChannel:
         """A new event was stored: process it now rather than at the next poll."""
         self.processor.wake.set()
 
-    async def start(self, *, sla: bool) -> None:
-        """`sla`: also sweep SLA deadlines (when no Telegram bot in this process does)."""
-        self._stop.clear()
-        self._tasks = [
-            asyncio.create_task(self.processor.run(self._stop)),
-            asyncio.create_task(self.outbox.run(self._stop)),
-        ]
-        if sla:
-            self._tasks.append(asyncio.create_task(sla_worker.run(self._stop)))
-
-    async def stop(self) -> None:
-        self._stop.set()
-        await asyncio.gather(*self._tasks)
-        self._tasks = []
+    async def aclose(self) -> None:
         await self.client.aclose()

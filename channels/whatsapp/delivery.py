@@ -14,13 +14,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.outbox import Deliver, Delivery, Outcome, Result
 from channels.whatsapp import store
 from channels.whatsapp.client import REENGAGEMENT, GraphError
 from channels.whatsapp.payloads import template_payload
 from channels.whatsapp.sender import Sender
 from core.db import transaction
 from core.settings import Settings
+from dialogue.delivery import Deliver, Delivery, Outcome, Result
 
 log = logging.getLogger(__name__)
 

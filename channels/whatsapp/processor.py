@@ -16,7 +16,6 @@ import contextlib
 import logging
 from pathlib import Path
 
-from bot.outbox import Delivery
 from channels.whatsapp import store
 from channels.whatsapp.client import REENGAGEMENT, GraphClient, GraphError
 from channels.whatsapp.delivery import send_as_template
@@ -29,11 +28,12 @@ from channels.whatsapp.inbound import (
 )
 from channels.whatsapp.sender import Sender
 from core.db import transaction
+from core.loops import run_until_stopped
 from core.settings import Settings
 from dialogue import store as dialogue_store
+from dialogue.delivery import Delivery, FindDelivery
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Outbound
-from tickets.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class EventProcessor:
         client: GraphClient,
         sender: Sender,
         settings: Settings,
+        find_delivery: FindDelivery | None = None,
         idle_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
@@ -57,6 +58,9 @@ class EventProcessor:
         self.database_url = settings.database_url
         self.download_dir = Path(settings.media_dir) / "incoming"
         self.idle_seconds = idle_seconds
+        # The outbox's look-up, given by the composition root (bot/): without it a
+        # notification refused outside the window is not resent as the template.
+        self.find_delivery = find_delivery
         self.apology = engine.render("utter_maaf_gangguan")
         self.wake = asyncio.Event()
 
@@ -81,8 +85,8 @@ class EventProcessor:
                 session=session, channel=CHANNEL, update_id=message.message_id
             )
 
-    def _status(self, status: IncomingStatus) -> Delivery | None:
-        """Record the status; the notification to resend as a template, if any."""
+    def _status(self, status: IncomingStatus) -> int | None:
+        """Record the status; the id of the notification to resend as a template, if any."""
         with transaction(self.database_url) as session:
             change = store.apply_status(
                 session=session, wamid=status.message_id, status=status.status, at=status.at,
@@ -95,11 +99,7 @@ class EventProcessor:
                 or change.kind == "template"
             ):
                 return None
-            row = session.get(Notification, change.notification_id)
-            if row is None:
-                return None
-            message = self.engine.render(row.response, **dict(row.variables))
-            return Delivery(row.id, row.user_key, message, row.response, dict(row.variables))
+            return change.notification_id
 
     # --- one event ----------------------------------------------------------------------
 
@@ -132,7 +132,10 @@ class EventProcessor:
         await self._reply(message.wa_id, replies)
 
     async def handle_status(self, status: IncomingStatus) -> None:
-        resend = await asyncio.to_thread(self._status, status)
+        notification_id = await asyncio.to_thread(self._status, status)
+        if notification_id is None or self.find_delivery is None:
+            return
+        resend: Delivery | None = await asyncio.to_thread(self.find_delivery, notification_id)
         if resend is not None:
             outcome = await send_as_template(self.sender, resend, self.settings)
             log.info("notification %s: template after 131047: %s",
@@ -181,19 +184,6 @@ class EventProcessor:
         requeued = await asyncio.to_thread(self._requeue)
         if requeued:
             log.warning("whatsapp: %s interrupted events requeued", requeued)
-        while not stop.is_set():
-            self.wake.clear()  # before claiming: a webhook arriving meanwhile sets it again
-            try:
-                attempted = await self.process_due()
-            except Exception:
-                log.exception("whatsapp: batch failed")
-                attempted = 0
-            if attempted == 0:
-                waiters = [
-                    asyncio.ensure_future(stop.wait()),
-                    asyncio.ensure_future(self.wake.wait()),
-                ]
-                await asyncio.wait(waiters, timeout=self.idle_seconds,
-                                   return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-                for waiter in waiters:
-                    waiter.cancel()
+        await run_until_stopped(
+            self.process_due, stop, name="whatsapp", idle_seconds=self.idle_seconds, wake=self.wake
+        )

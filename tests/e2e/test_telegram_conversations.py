@@ -27,8 +27,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot.web import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
-from channels.telegram.app import build_application, on_start, stop_workers
+from bot.assembly import telegram_application
+from bot.workers import Workers, plan
+from channels.telegram.app import set_commands
+from channels.telegram.webhook import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
 from tests.support.telegram_emulator import TelegramEmulator
@@ -73,16 +75,18 @@ class RunningBot:
 
     def _run(self) -> None:
         async def main() -> None:
-            app = build_application(settings=self.settings)
+            app = telegram_application(settings=self.settings)
+            workers = Workers(plan(telegram=app))
             async with app:
                 assert app.updater is not None
                 await app.updater.start_polling(poll_interval=0.05, timeout=0)
                 await app.start()
-                await on_start(app)  # what run_polling's post_init does
+                await set_commands(app)  # what run_polling's post_init does
+                await workers.start()
                 self._ready.set()
                 while not self._stop.is_set():
                     await asyncio.sleep(0.05)
-                await stop_workers(app)
+                await workers.stop()
                 await app.updater.stop()
                 await app.stop()
 

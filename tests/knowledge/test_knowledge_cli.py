@@ -1,4 +1,4 @@
-"""python -m knowledge: list, ask, region, unanswered (JSON output for scripts)."""
+"""python -m bot knowledge: list, ask, region, unanswered (JSON output for scripts)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from knowledge.unanswered import log_unanswered
 
 def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "knowledge", *args],
+        [sys.executable, "-m", "bot", "knowledge", *args],
         capture_output=True, text=True, check=check, cwd=ROOT_DIR,
     )  # fmt: skip
 

@@ -54,7 +54,7 @@ def test_three_nearest_sorted_with_geodesic_distances() -> None:
 
 def test_cli_mpp_json() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "knowledge", "mpp", "--lat", "-5.1131", "--lon", "105.3067",
+        [sys.executable, "-m", "bot", "knowledge", "mpp", "--lat", "-5.1131", "--lon", "105.3067",
          "--json"],
         capture_output=True, text=True, check=True, cwd=ROOT_DIR,
     )  # fmt: skip

@@ -23,6 +23,7 @@ import uvicorn
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from bot.assembly import whatsapp_channel
 from bot.web import create_app
 from channels.whatsapp.app import WhatsAppChannel
 from channels.whatsapp.models import WhatsAppEvent
@@ -119,7 +120,7 @@ class Served:
 def serve(*, database_url: str, media_dir: Path, fake: FakeGraph | None = None) -> Iterator[Served]:
     fake = fake or FakeGraph()
     settings = settings_for(fake, database_url=database_url, media_dir=media_dir)
-    channel = WhatsAppChannel(
+    channel = whatsapp_channel(
         settings=settings, transport=httpx.ASGITransport(app=fake.app), idle_seconds=0.05
     )
     with TestClient(create_app(settings=settings, whatsapp=channel)) as client:

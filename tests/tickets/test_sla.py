@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot import sla_worker
+from bot import workers
 from bot.cli import main
 from core.clock import FixedClock
 from core.db import transaction
@@ -135,6 +135,6 @@ def test_cli_sweep_and_report(world: dict[str, int], capsys: pytest.CaptureFixtu
 
 
 def test_server_round_uses_the_clock(world: dict[str, int]) -> None:
-    assert sla_worker.run_once(FixedClock(T0 + timedelta(hours=1))) == 0
-    assert sla_worker.run_once(FixedClock(T0 + timedelta(hours=30))) == 2
-    assert sla_worker.run_once(FixedClock(T0 + timedelta(hours=30))) == 0
+    assert workers.sweep_once(FixedClock(T0 + timedelta(hours=1))) == 0
+    assert workers.sweep_once(FixedClock(T0 + timedelta(hours=30))) == 2
+    assert workers.sweep_once(FixedClock(T0 + timedelta(hours=30))) == 0

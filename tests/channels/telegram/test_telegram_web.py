@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bot.web import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, create_app
+from bot.web import create_app
 from channels.telegram.app import build_application
+from channels.telegram.webhook import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.settings import Settings
 from dialogue.engine import DialogueEngine
 from tests.support.telegram_offline import OfflineRequest

@@ -61,6 +61,7 @@ def test_run_picks_the_server_when_whatsapp_is_configured(
     env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot import cli
+    from bot.cli import serve
     from core.settings import get_settings
 
     for name in ("TELEGRAM_BOT_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN",
@@ -71,7 +72,7 @@ def test_run_picks_the_server_when_whatsapp_is_configured(
     get_settings.cache_clear()
     chosen: list[str] = []
     for command in ("chat", "telegram", "serve"):
-        monkeypatch.setattr(cli, f"_cmd_{command}", lambda args, c=command: chosen.append(c) or 0)
+        monkeypatch.setattr(serve, f"_cmd_{command}", lambda args, c=command: chosen.append(c) or 0)
     try:
         assert cli.main(["run"]) == 0
     finally:

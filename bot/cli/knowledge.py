@@ -1,12 +1,12 @@
-"""Knowledge-base command line.
+"""Knowledge-base commands (`python -m bot knowledge ...`).
 
-python -m knowledge list [--json]                  topics, sources, last checked
-python -m knowledge ask "pertanyaan" [--json]      free-question search + answer
-python -m knowledge mpp --lat LAT --lon LON [--json]
-python -m knowledge region --lat LAT --lon LON [--json]
-python -m knowledge evaluate [--json]              retrieval accuracy
-python -m knowledge region-eval [--json]           region look-up accuracy
-python -m knowledge unanswered [--json] [--status open] [--limit N]
+python -m bot knowledge list [--json]                  topics, sources, last checked
+python -m bot knowledge ask "pertanyaan" [--json]      free-question search + answer
+python -m bot knowledge mpp --lat LAT --lon LON [--json]
+python -m bot knowledge region --lat LAT --lon LON [--json]
+python -m bot knowledge evaluate [--json]              retrieval accuracy
+python -m bot knowledge region-eval [--json]           region look-up accuracy
+python -m bot knowledge unanswered [--json] [--status open] [--limit N]
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -183,16 +182,17 @@ def _cmd_unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m knowledge",
+def register(sub: Any) -> None:
+    knowledge = sub.add_parser(
+        "knowledge",
+        help="service topics, free questions, MPPs, regions, unanswered questions",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    knowledge_sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
 
     def command(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text)
+        p = knowledge_sub.add_parser(name, help=help_text)
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
         return p
@@ -213,13 +213,3 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered = command("unanswered", _cmd_unanswered, "questions the bot could not answer")
     unanswered.add_argument("--status")
     unanswered.add_argument("--limit", type=int, default=50)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

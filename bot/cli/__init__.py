@@ -1,0 +1,49 @@
+"""Command line: `python -m bot ...`, one module per group of commands.
+
+serve.py     run, chat, telegram, serve, telegram-webhook, migrate
+tickets.py   tickets list | show | set-status
+workflow.py  users, chats, tickets queue and workflow actions, sla
+whatsapp.py  whatsapp status | retry-failed | purge
+knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+from bot.cli import knowledge, serve, tickets, whatsapp, workflow
+from core.settings import get_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Laporin")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve.register(sub)
+    tickets_sub = tickets.register(sub)
+    workflow.register(sub, tickets_sub)
+    whatsapp.register(sub)
+    knowledge.register(sub)
+    return parser
+
+
+def _is_console(args: argparse.Namespace) -> bool:
+    """The console chat keeps the terminal free of log lines."""
+    settings = get_settings()
+    return args.command == "chat" or (
+        args.command == "run" and not settings.telegram_bot_token and not settings.whatsapp_enabled
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(logging, get_settings().log_level.upper(), logging.INFO)
+        if not _is_console(args)
+        else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return int(args.func(args))

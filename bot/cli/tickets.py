@@ -1,0 +1,122 @@
+"""Inspecting tickets: `python -m bot tickets list|show|set-status` (the workflow
+actions on tickets are in workflow.py)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from typing import Any
+
+
+def _cmd_tickets_list(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.serialize import ticket_to_dict
+    from tickets.service import list_tickets
+
+    with transaction() as session:
+        tickets = [
+            ticket_to_dict(t)
+            for t in list_tickets(session=session, status=args.status, limit=args.limit)
+        ]
+    if args.json:
+        print(json.dumps(tickets, ensure_ascii=False, indent=2))
+        return 0
+    if not tickets:
+        print("Belum ada tiket.")
+    for t in tickets:
+        print(
+            f"{t['number']}  {t['status']:<11}  {t['category']:<17}  "
+            f"{t['region'] or '-':<16}  {t['created_at']}"
+        )
+    return 0
+
+
+def _cmd_tickets_show(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.models import StaffUser
+    from tickets.serialize import ticket_to_dict
+    from tickets.service import get_ticket_by_number
+
+    with transaction() as session:
+        viewer = session.get(StaffUser, args.viewer) if args.viewer else None
+        if args.viewer and viewer is None:
+            print(f"Pengguna #{args.viewer} tidak ada.", file=sys.stderr)
+            return 1
+        ticket = get_ticket_by_number(session=session, number=args.number)
+        data = None if ticket is None else ticket_to_dict(ticket, viewer=viewer)
+    if data is None:
+        print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for key in (
+        "number",
+        "status",
+        "category",
+        "description",
+        "latitude",
+        "longitude",
+        "region",
+        "agency",
+        "confidential",
+        "created_at",
+    ):
+        print(f"{key:>13}: {data[key]}")
+    print(f"{'photos':>13}: {data['photos']['count']}")
+    for event in data["events"]:
+        print(f"  {event['created_at']}  {event['kind']}  {event['actor']}  {event['note'] or ''}")
+    return 0
+
+
+def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from tickets.service import change_status, get_ticket_by_number
+    from tickets.statuses import all_statuses
+
+    if args.status not in all_statuses():
+        print(f"Status tidak dikenal. Pilihan: {', '.join(all_statuses())}", file=sys.stderr)
+        return 1
+    with transaction() as session:
+        ticket = get_ticket_by_number(session=session, number=args.number)
+        if ticket is None:
+            print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+            return 1
+        try:
+            change_status(
+                session=session, ticket=ticket, to_status=args.status,
+                actor=args.actor, note=args.note,
+            )  # fmt: skip
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+    print(f"{args.number}: {args.status} (warga akan diberi tahu)")
+    return 0
+
+
+def register(sub: Any) -> Any:
+    """Adds `tickets ...`; returns its subparsers for the workflow commands."""
+    tickets = sub.add_parser("tickets", help="inspect tickets")
+    tickets_sub = tickets.add_subparsers(dest="tickets_command", required=True)
+    listing = tickets_sub.add_parser("list", help="list tickets, newest first")
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--status")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(func=_cmd_tickets_list)
+    show = tickets_sub.add_parser("show", help="one ticket with photos and history")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--as", dest="viewer", type=int, help="show it as this staff user sees it")
+    show.set_defaults(func=_cmd_tickets_show)
+    set_status = tickets_sub.add_parser(
+        "set-status", help="change a ticket's status; the citizen is notified"
+    )
+    set_status.add_argument("number")
+    set_status.add_argument("status")
+    set_status.add_argument("--note", help="shown to the citizen as the officer's note")
+    set_status.add_argument("--actor", default=f"operator:{getpass.getuser()}")
+    set_status.set_defaults(func=_cmd_tickets_set_status)
+
+    return tickets_sub

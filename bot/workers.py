@@ -1,0 +1,130 @@
+"""Which background tasks run in a bot process, decided in one place.
+
+- every Telegram or WhatsApp channel the process serves: its outbox worker
+  (ticket notifications and staff alerts to that channel's chats);
+- WhatsApp: the event processor (stored webhook events -> engine -> replies);
+- once per process: the SLA sweep with the leaders' digest.
+
+Polling mode (`python -m bot telegram`) hooks the tasks into PTB's start and
+stop; the ASGI app (`python -m bot serve`) runs them in its lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.outbox import OutboxWorker, delivery_finder
+from core.clock import Clock, system_clock
+from core.db import transaction
+from core.loops import run_until_stopped
+from tickets.escalation import sweep_and_digest
+from tickets.sla import service_levels
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from channels.whatsapp.app import WhatsAppChannel
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def sweep_once(clock: Clock = system_clock, database_url: str | None = None) -> int:
+    """One SLA round: record new breaches and queue supervisor messages, then queue
+    the leaders' digest for yesterday (once per leader and day, whatever the number
+    of rounds or processes). Returns the number of new breaches."""
+    with transaction(database_url) as session:
+        result, _ = sweep_and_digest(session=session, now=clock())
+    if result.recorded:
+        log.info("SLA sweep: %d new breach(es)", len(result.recorded))
+    return len(result.recorded)
+
+
+async def sla_sweeps(stop: asyncio.Event, clock: Clock = system_clock) -> None:
+    async def step() -> int:
+        return await asyncio.to_thread(sweep_once, clock)
+
+    interval = service_levels().sweep_every.total_seconds()
+    await run_until_stopped(step, stop, name="SLA sweep", idle_seconds=interval, always_pause=True)
+
+
+def telegram_tasks(application: Application) -> list[Task]:
+    from channels.telegram.app import adapter_of
+    from channels.telegram.delivery import telegram_deliver
+    from channels.telegram.inbound import CHANNEL
+
+    adapter = adapter_of(application)
+    outbox = OutboxWorker(
+        channel=CHANNEL,
+        engine=adapter.engine,
+        deliver=telegram_deliver(application.bot, adapter.labels),
+    )
+    return [outbox.run]
+
+
+def whatsapp_tasks(channel: WhatsAppChannel) -> list[Task]:
+    database_url = channel.settings.database_url
+    outbox = OutboxWorker(
+        channel=channel.channel,
+        engine=channel.engine,
+        deliver=channel.deliver,
+        idle_seconds=channel.idle_seconds,
+        database_url=database_url,
+    )
+    if channel.processor.find_delivery is None:
+        channel.processor.find_delivery = delivery_finder(channel.engine, database_url)
+    return [channel.processor.run, outbox.run]
+
+
+def plan(
+    *, telegram: Application | None = None, whatsapp: WhatsAppChannel | None = None
+) -> list[Task]:
+    """The tasks of a process serving these channels."""
+    tasks: list[Task] = []
+    if telegram is not None:
+        tasks += telegram_tasks(telegram)
+    if whatsapp is not None:
+        tasks += whatsapp_tasks(whatsapp)
+    if tasks:  # a process serving no channel (only /healthz) sweeps nothing
+        tasks.append(sla_sweeps)
+    return tasks
+
+
+class Workers:
+    """Runs a plan's tasks until stopped."""
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        self.tasks = list(tasks)
+        self._stop = asyncio.Event()
+        self._running: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._running = [asyncio.create_task(task(self._stop)) for task in self.tasks]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._running)
+        self._running = []
+
+
+def hook_into_polling(application: Application) -> Workers:
+    """Start the plan after PTB's own start-up (command menu) and stop it with PTB."""
+    workers = Workers(plan(telegram=application))
+    channel_init = application.post_init
+
+    async def post_init(app: Application) -> None:
+        if channel_init is not None:
+            await channel_init(app)
+        await workers.start()
+
+    async def post_stop(app: Application) -> None:
+        await workers.stop()
+
+    application.post_init = post_init
+    application.post_stop = post_stop
+    return workers

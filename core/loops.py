@@ -1,0 +1,45 @@
+"""The one "work until stopped" loop every background task of the bot uses."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+async def run_until_stopped(
+    step: Callable[[], Awaitable[int]],
+    stop: asyncio.Event,
+    *,
+    name: str,
+    idle_seconds: float,
+    wake: asyncio.Event | None = None,
+    always_pause: bool = False,
+) -> None:
+    """Call ``step`` until ``stop`` is set. ``step`` returns how much it did; after a
+    round with nothing to do (or after every round with ``always_pause``) wait
+    ``idle_seconds``, or less when ``wake`` or ``stop`` is set meanwhile.
+
+    A failing round is logged and counts as idle: a database hiccup must never end
+    a background task.
+    """
+    while not stop.is_set():
+        if wake is not None:
+            wake.clear()  # before the round: a wake-up arriving during it is kept
+        try:
+            done = await step()
+        except Exception:
+            log.exception("%s: round failed", name)
+            done = 0
+        if done and not always_pause:
+            continue
+        waiters = [asyncio.ensure_future(stop.wait())]
+        if wake is not None:
+            waiters.append(asyncio.ensure_future(wake.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()

@@ -1,0 +1,119 @@
+"""The one PII rule set: which entities are personal data and how each is masked.
+
+A mask keeps enough to recognise a value, not to use it:
+
+- `nik`: the first 6 digits (province/kabupaten/kecamatan code), "187101**********".
+- `phone`: the first 4 and last 2 digits, "0812******89".
+
+The numbers come from the `nik`/`phone` sections of nlu/data/lexicon/entities.yml
+(`keep_head`, `keep_tail`). `mask_pii(text)` masks free text before it is logged;
+`mask_phone` is also what operators see of a confidential reporter's phone
+(tickets.serialize), so a number is never masked by two different rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nlu.entities.common import DEFAULT_ENTITY_LEXICON_PATH, Entity, load_lexicon
+from nlu.entities.extractor import default_extractor
+from nlu.entities.nik import NIK
+from nlu.entities.phone import PHONE
+
+NIK_KEEP_HEAD = 6
+PHONE_KEEP_HEAD = 4
+PHONE_KEEP_TAIL = 2
+
+
+def mask_nik(nik: str, *, keep_head: int = NIK_KEEP_HEAD) -> str:
+    """'1871012345670001' -> '187101**********'."""
+    return nik[:keep_head] + "*" * (len(nik) - keep_head)
+
+
+def mask_phone(
+    phone: str,
+    *,
+    national: bool,
+    keep_head: int = PHONE_KEEP_HEAD,
+    keep_tail: int = PHONE_KEEP_TAIL,
+) -> str:
+    """Hide all digits but the first `keep_head` and last `keep_tail`; "+" and
+    separators stay where they are.
+
+    `national` picks the spelling the mask is shown in, the one thing the two
+    callers need differently (the digits kept are counted in that spelling):
+
+    - True, for free text (`mask_pii`): an E.164 "+6281234567889" is shown as
+      "0812******89". A typed number ("+62 812-3456-7889", "62812...") is one
+      span of text, replaced by the national spelling people read.
+    - False, for stored contact fields (tickets.serialize): the stored spelling
+      stays, "+6281*******90" for the phone and "6281*******90" for the WhatsApp
+      id (digits without "+"), so each field keeps its format and an operator
+      sees both masked ids of one contact line up.
+    """
+    if national and phone.startswith("+62"):
+        phone = "0" + phone[3:]
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    hidden = set(digits[keep_head : len(digits) - keep_tail])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
+
+
+@dataclass(frozen=True)
+class PiiRules:
+    """How much of each PII entity a mask keeps."""
+
+    nik_keep_head: int = NIK_KEEP_HEAD
+    phone_keep_head: int = PHONE_KEEP_HEAD
+    phone_keep_tail: int = PHONE_KEEP_TAIL
+
+    @classmethod
+    def from_lexicon(cls, raw: dict[str, Any]) -> PiiRules:
+        """From a whole entity lexicon (its `nik` and `phone` sections)."""
+        nik, phone = raw.get(NIK) or {}, raw.get(PHONE) or {}
+        return cls(
+            nik_keep_head=int(nik.get("keep_head", cls.nik_keep_head)),
+            phone_keep_head=int(phone.get("keep_head", cls.phone_keep_head)),
+            phone_keep_tail=int(phone.get("keep_tail", cls.phone_keep_tail)),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_ENTITY_LEXICON_PATH) -> PiiRules:
+        return cls.from_lexicon(load_lexicon(path))
+
+    def mask_value(self, entity: Entity) -> str | None:
+        """The masked value of a PII entity; None if the entity is not PII."""
+        if entity["entity"] == NIK:
+            return mask_nik(entity["value"], keep_head=self.nik_keep_head)
+        if entity["entity"] == PHONE:
+            return mask_phone(
+                entity["value"],
+                national=True,
+                keep_head=self.phone_keep_head,
+                keep_tail=self.phone_keep_tail,
+            )
+        return None
+
+    def mask(self, text: str, entities: list[Entity]) -> str:
+        """Replace the span of every PII entity found in `text` by its mask."""
+        spans: list[tuple[int, int, str]] = []
+        for ent in entities:
+            masked = self.mask_value(ent)
+            if masked is not None:
+                spans.append((ent["start"], ent["end"], masked))
+        for start, end, masked in sorted(spans, reverse=True):
+            text = text[:start] + masked + text[end:]
+        return text
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> PiiRules:
+    return PiiRules.from_file()
+
+
+def mask_pii(text: str) -> str:
+    """Mask PII before logging: a NIK keeps its first 6 digits ("187101**********"),
+    a phone number its first 4 and last 2 digits in national form ("0812******89")."""
+    return _default_rules().mask(text, default_extractor().extract(text))

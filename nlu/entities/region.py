@@ -1,0 +1,78 @@
+"""`region`: Lampung's kabupaten/kota names, short forms and capitals -> canonical code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from nlu.entities.common import (
+    NOT_AFTER_WORD,
+    NOT_BEFORE_WORD,
+    Entity,
+    lexicon_word,
+    lexicon_words,
+    longest_first,
+    make_entity,
+    phrase_alternation,
+)
+
+REGION = "region"
+
+
+class RegionExtractor:
+    """`region`: kabupaten/kota names, short forms and capitals -> canonical code."""
+
+    def __init__(self, aliases: dict[str, Sequence[str]], prefixes: Sequence[str] = ()) -> None:
+        self.codes: dict[str, str] = {}
+        for code, names in aliases.items():
+            for name in names:
+                key = " ".join(lexicon_word(name).split())
+                if self.codes.get(key, code) != code:
+                    raise ValueError(f"region lexicon: {name!r} is listed for two regions")
+                self.codes[key] = code
+        # Key the alias back from the matched text: drop spaces/dashes/dots.
+        self._by_squashed = {self._squash(k): v for k, v in self.codes.items()}
+        prefix = phrase_alternation(prefixes) if prefixes else ""
+        names_re = phrase_alternation(self.codes, gap=r"[\s\-]*")
+        self._pattern = (
+            re.compile(
+                rf"{NOT_AFTER_WORD}(?:(?:{prefix})\s*)?(?P<name>{names_re}){NOT_BEFORE_WORD}",
+                re.IGNORECASE,
+            )
+            if self.codes
+            else None
+        )
+        self._bare = (
+            re.compile(rf"{NOT_AFTER_WORD}(?P<name>{names_re}){NOT_BEFORE_WORD}", re.IGNORECASE)
+            if self.codes
+            else None
+        )
+
+    @staticmethod
+    def _squash(text: str) -> str:
+        return re.sub(r"[\s.\-]+", "", text.lower())
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> RegionExtractor:
+        aliases = raw.get("aliases") or {}
+        return cls(
+            {str(code): [lexicon_word(n) for n in names or ()] for code, names in aliases.items()},
+            lexicon_words(raw, "prefixes"),
+        )
+
+    def extract(self, text: str) -> list[Entity]:
+        if self._pattern is None or self._bare is None:
+            return []
+        candidates: list[Entity] = []
+        # With and without the prefix, so "kota agung" (a name) beats "kota" + nothing,
+        # and the longest alias at every position is considered.
+        for pattern in (self._pattern, self._bare):
+            for start in range(len(text)):
+                match = pattern.match(text, start)
+                if match is None:
+                    continue
+                code = self._by_squashed.get(self._squash(match.group("name")))
+                if code is not None:
+                    candidates.append(make_entity(REGION, code, match.start(), match.end()))
+        return longest_first(candidates)

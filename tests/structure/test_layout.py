@@ -1,0 +1,66 @@
+"""The package structure stays as docs/architecture.md describes it.
+
+The layers and the absence of import cycles are import-linter's contracts
+(pyproject.toml, run by `make test`); these are the rules it cannot express.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.settings import ROOT_DIR
+
+PRODUCTION_PACKAGES = (
+    "bot",
+    "channels",
+    "dialogue",
+    "actions",
+    "tickets",
+    "knowledge",
+    "nlu",
+    "core",
+)
+MAX_MODULE_LINES = 400
+CHANNEL_NAMES = re.compile(r"telegram|whatsapp|console", re.IGNORECASE)
+
+
+def _modules(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (ROOT_DIR / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", PRODUCTION_PACKAGES)
+def test_no_production_module_is_over_the_limit(package: str) -> None:
+    too_long = {
+        str(path.relative_to(ROOT_DIR)): lines
+        for path in _modules(package)
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}
+
+
+def _domain_files() -> list[Path]:
+    """Code and configuration of the domain; service answers (knowledge/faq, mpp.yml)
+    are content that may rightly tell citizens about an agency's WhatsApp line."""
+    files = _modules("tickets", "knowledge")
+    files += sorted((ROOT_DIR / "tickets").rglob("*.yml"))
+    files += [ROOT_DIR / "knowledge" / name for name in ("agencies.yml", "categories.yml")]
+    return files
+
+
+def test_the_domain_names_no_channel() -> None:
+    named = {
+        f"{path.relative_to(ROOT_DIR)}:{number}": line.strip()
+        for path in _domain_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CHANNEL_NAMES.search(line)
+    }
+    assert named == {}
+
+
+def test_the_limit_check_sees_real_modules() -> None:
+    """Guards the two checks above against an empty glob (a moved root)."""
+    assert len(_modules(*PRODUCTION_PACKAGES)) > 50
+    assert any(p.name == "service.py" for p in _domain_files())
