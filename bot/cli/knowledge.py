@@ -17,11 +17,6 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from core.texts import TextFile
-
-# What the CLI prints for people (knowledge/texts.yml).
-TEXTS = TextFile.beside(__file__)
-
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -44,8 +39,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         _print_json(topics)
         return 0
     for t in topics:
-        print(TEXTS.text("cli", "topic_line", id=t["id"], dicek=t["last_checked"],
-                         sumber=len(t["sources"]), judul=t["title"]))  # fmt: skip
+        print(f"{t['id']:<22} {t['last_checked']}  {len(t['sources'])} sumber  {t['title']}")
     return 0
 
 
@@ -73,13 +67,9 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
     elif topic:
-        print(
-            TEXTS.text(
-                "cli", "answer", topik=topic.id, skor=result["score"], jawaban=result["answer"]
-            )
-        )
+        print(f"[{topic.id} · skor {result['score']}]\n{result['answer']}")
     else:
-        print(TEXTS.text("cli", "no_answer", kandidat=result["candidates"]))
+        print(f"(tidak ada jawaban yang cukup yakin; kandidat: {result['candidates']})")
     return 0 if topic else 2
 
 
@@ -88,7 +78,7 @@ def _cmd_mpp(args: argparse.Namespace) -> int:
     from knowledge.mpp import mpp_to_dict, nearest_mpps
 
     if not coordinates_valid(args.lat, args.lon):
-        print(TEXTS.text("cli", "bad_coordinates"), file=sys.stderr)
+        print("Koordinat tidak valid.", file=sys.stderr)
         return 1
     nearby = [
         mpp_to_dict(n.mpp, n.distance_km)
@@ -107,19 +97,16 @@ def _cmd_region(args: argparse.Namespace) -> int:
     from knowledge.geo.region import coordinates_valid, locate
 
     if not coordinates_valid(args.lat, args.lon):
-        print(TEXTS.text("cli", "bad_coordinates"), file=sys.stderr)
+        print("Koordinat tidak valid.", file=sys.stderr)
         return 1
     match = asdict(locate(args.lat, args.lon))
     if args.json:
         _print_json(match)
     else:
         where = (
-            match["region_name"]
-            if match["in_lampung"]
-            else TEXTS.text("cli", "outside_lampung", alasan=match["reason"])
+            match["region_name"] if match["in_lampung"] else f"bukan Lampung ({match['reason']})"
         )
-        print(TEXTS.text("cli", "region", wilayah=where, desa=match["nearest_place"],
-                         jarak=match["distance_km"]))  # fmt: skip
+        print(f"{where}; desa terdekat {match['nearest_place']}, {match['distance_km']:.2f} km")
     return 0
 
 
@@ -177,7 +164,7 @@ def _cmd_unanswered(args: argparse.Namespace) -> int:
         _print_json(questions)
         return 0
     for q in questions:
-        forward = TEXTS.text("cli", "forwarded") if q["forward_requested"] else ""
+        forward = "→petugas" if q["forward_requested"] else ""
         print(f"{q['id']:>5}  {q['created_at'][:16]}  {q['status']:<8}{forward:<9} {q['text']}")
     return 0
 

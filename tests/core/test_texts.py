@@ -8,7 +8,6 @@ import pytest
 
 from bot.texts import TEXTS as BOT_TEXTS
 from core.texts import TextFile
-from knowledge.__main__ import TEXTS as KNOWLEDGE_TEXTS
 from tickets.texts import TEXTS as TICKET_TEXTS
 from tickets.workflow import actions
 from tickets.workflow_config import raw
@@ -32,7 +31,7 @@ def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
         TextFile(path).section("a")
 
 
-@pytest.mark.parametrize("texts", [BOT_TEXTS, KNOWLEDGE_TEXTS, TICKET_TEXTS])
+@pytest.mark.parametrize("texts", [BOT_TEXTS, TICKET_TEXTS])
 def test_the_packages_text_files_load(texts: TextFile) -> None:
     assert texts.path.name == "texts.yml"
     assert texts._sections
@@ -42,3 +41,20 @@ def test_workflow_yml_is_data_and_its_wording_is_in_texts_yml() -> None:
     assert set(raw()) == {"actions", "reopen_within_days"}
     assert set(TICKET_TEXTS.section("buttons")) <= set(actions())
     assert set(TICKET_TEXTS.section("button_notes")) <= set(actions())
+
+
+def test_the_cli_texts_reproduce_the_cli_output() -> None:
+    """bot/texts.yml, ready for the CLI: the same bytes its f-strings print today."""
+    row = {"number": "LPG-2026-000001", "status": "new", "category": "jalan_rusak"}
+    queue = BOT_TEXTS.text("tickets", "queue_line", nomor=row["number"], status=row["status"],
+                           kategori=row["category"], wilayah="-",
+                           instansi=BOT_TEXTS.text("tickets", "no_agency"), batas="-")  # fmt: skip
+    assert queue == (f"{row['number']}  {row['status']:<11} {row['category']:<17} "
+                     f"{'-':<20} {'triase':<14} batas -")  # fmt: skip
+    assert (
+        BOT_TEXTS.text("staff", "unknown_region", kode="18.71") == "Wilayah '18.71' tidak dikenal."
+    )
+    region = BOT_TEXTS.text(
+        "knowledge", "region", wilayah="Kota Metro", desa="Imopuro", jarak=0.054
+    )
+    assert region == "Kota Metro; desa terdekat Imopuro, 0.05 km"
