@@ -26,9 +26,12 @@ from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category
 from knowledge.geo.region import REASON_OTHER_PROVINCE, REASON_SEA, coordinates_valid, locate
+from knowledge.intents import intent_title
 from nlu.config import fallback_threshold
 from tickets.media import MediaError, store_photo
 
+# Offered next to the guessed categories; it asks for the full list.
+OTHER_CATEGORY_INTENT = "pilih_kategori"
 MIN_DESCRIPTION_CHARS = 10
 MAX_DESCRIPTION_CHARS = 4000
 # Messages that carry no description text even while one is asked for.
@@ -297,7 +300,12 @@ class ActionAskKategori(Action):
         candidates = [c for c in guesses if c is not None][:3]
         if intent_name(tracker) == "lapor" and candidates:
             buttons = [_category_button(c.id, c.label) for c in candidates]
-            buttons.append({"title": "Kategori lain", "payload": "/pilih_kategori"})
+            buttons.append(
+                {
+                    "title": intent_title(OTHER_CATEGORY_INTENT) or "",
+                    "payload": f"/{OTHER_CATEGORY_INTENT}",
+                }
+            )
             dispatcher.utter_message(response="utter_ask_kategori_kandidat", buttons=buttons)
             return []
         buttons = [_category_button(c.id, c.label) for c in all_categories()]

@@ -44,6 +44,10 @@ def to_inbound(line: str, *, user_key: str, engine: DialogueEngine) -> Inbound |
     return Inbound(CHANNEL, user_key, update_id, text=stripped)
 
 
+def _text(engine: DialogueEngine, response: str, **variables: str) -> str:
+    return engine.render(response, **variables).text or ""
+
+
 def format_outbound(message: Outbound, engine: DialogueEngine) -> str:
     lines: list[str] = []
     if message.text:
@@ -52,7 +56,7 @@ def format_outbound(message: Outbound, engine: DialogueEngine) -> str:
         v = message.venue
         lines.append(f"📍 {v.title} — {v.address} ({v.latitude:.5f}, {v.longitude:.5f})")
     if message.image_path:
-        lines.append(f"[gambar: {message.image_path}]")
+        lines.append(_text(engine, "utter_console_gambar", path=message.image_path))
     if message.buttons:
         lines.append("  ".join(f"[{i}] {b.title}" for i, b in enumerate(message.buttons, 1)))
     if message.request_location:
@@ -70,9 +74,11 @@ def run_console(
     stdout: TextIO = sys.stdout,
 ) -> None:
     interactive = stdin.isatty()
+    bot_name = _text(engine, "utter_console_nama_bot")
+    user_name = _text(engine, "utter_console_nama_pengguna")
 
     def emit(text: str) -> None:
-        stdout.write(f"Laporin: {text}\n\n")
+        stdout.write(f"{bot_name}: {text}\n\n")
         stdout.flush()
 
     banner = engine.render("utter_console_selamat_datang").text
@@ -80,7 +86,7 @@ def run_console(
         emit(banner)
     while True:
         if interactive:
-            stdout.write("Anda: ")
+            stdout.write(f"{user_name}: ")
             stdout.flush()
         line = stdin.readline()
         if not line:  # end of input
@@ -90,7 +96,7 @@ def run_console(
         if line.strip().lower() in EXIT_COMMANDS:
             break
         if not interactive:
-            stdout.write(f"Anda: {line.strip()}\n")
+            stdout.write(f"{user_name}: {line.strip()}\n")
         inbound = to_inbound(line, user_key=user_key, engine=engine)
         replies = [inbound] if isinstance(inbound, Outbound) else engine.handle(inbound)
         for reply in replies:

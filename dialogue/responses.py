@@ -92,7 +92,7 @@ def render_response(
 ) -> Outbound:
     variations = domain.responses.get(name)
     if not variations:
-        raise KeyError(f"response {name!r} is not in domain.yml")
+        raise KeyError(f"response {name!r} is not in the domain (domain/)")
     chosen = random.Random(f"{seed}:{name}").choice(variations)
     out = Outbound(
         text=fill(chosen["text"], variables).strip() if chosen.get("text") else None,

@@ -1,6 +1,6 @@
 """Which domain responses answer a topic, and their template variables.
 
-The Indonesian wording lives in domain.yml (``utter_faq_ringkas*`` for the short
+The Indonesian wording lives in domain/dialogue.yml (``utter_faq_ringkas*`` for the short
 answer, ``utter_faq_detail_*`` for the rest); this module only picks the
 responses and fills their variables.
 """

@@ -269,7 +269,7 @@ class Notification(Base):
     """Outbox: a message for a citizen's chat, delivered by that channel's worker.
 
     The text is a domain response name plus its variables, rendered by the channel
-    (Indonesian wording stays in domain.yml; tickets never import a channel).
+    (Indonesian wording stays in domain/; tickets never import a channel).
     """
 
     __tablename__ = "notification"

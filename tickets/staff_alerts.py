@@ -22,7 +22,7 @@ from knowledge.regions import get_region
 from tickets.enums import TicketStatus
 from tickets.models import StaffChat, Ticket
 from tickets.notifications import Extras, Pin, enqueue
-from tickets.workflow_config import wording
+from tickets.texts import TEXTS
 
 BUTTON_PREFIX = "op"
 OPERATOR_RESPONSE = "utter_operator_tiket_baru"
@@ -36,7 +36,7 @@ def button_payload(action: str, number: str, agency: str | None = None) -> str:
 def _button(action: str, ticket: Ticket, agency: str | None = None) -> dict[str, str]:
     found = get_agency(agency) if agency else None
     name = found.name if found else ""
-    title = wording("buttons")[action].format(instansi=name)
+    title = TEXTS.text("buttons", action, instansi=name)
     return {"title": title, "payload": button_payload(action, ticket.number, agency)}
 
 

@@ -19,7 +19,7 @@ from tickets.service import get_ticket_by_number
 from tickets.staff_alerts import BUTTON_PREFIX
 from tickets.statuses import status_label
 from tickets.workflow import Request, WorkflowError, conflict_error, perform
-from tickets.workflow_config import wording
+from tickets.texts import TEXTS
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ def is_staff_button(data: str) -> bool:
 def handle_button(*, channel: str, user_key: str, data: str) -> StaffReply:
     parts = data.split(":")
     if len(parts) < 3:
-        return StaffReply(False, wording("errors")["unknown_action"].format(aksi=data))
+        return StaffReply(False, TEXTS.text("errors", "unknown_action", aksi=data))
     _, action, number, *rest = parts
-    replies = wording("staff_replies")
+    replies = TEXTS.section("staff_replies")
     try:
         with transaction() as session:
             staff = session.scalar(
@@ -54,7 +54,7 @@ def handle_button(*, channel: str, user_key: str, data: str) -> StaffReply:
             ticket = get_ticket_by_number(session=session, number=number)
             if ticket is None:
                 return StaffReply(False, replies["unknown_ticket"].format(nomor=number))
-            note = wording("button_notes").get(action)
+            note = TEXTS.section("button_notes").get(action)
             request = Request(agency=rest[0] if rest else None, reason=note, note=note)
             perform(session=session, ticket=ticket, action=action, actor=staff, request=request)
             text = replies["done"].format(

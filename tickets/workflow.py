@@ -34,6 +34,7 @@ from tickets.flows import FOLLOW_UPS, after_action
 from tickets.models import StaffUser, Ticket, TicketEvent
 from tickets.service import link_attachments
 from tickets.statuses import is_open
+from tickets.texts import TEXTS
 from tickets.workflow_config import raw
 
 AGENCY_ROLES = (StaffRole.AGENCY, StaffRole.AGENCY_HEAD)
@@ -75,14 +76,13 @@ def _load(name: str, spec: dict[str, Any]) -> Action:
 
 
 @cache
-def _config() -> tuple[dict[str, Action], dict[str, str]]:
+def _actions() -> dict[str, Action]:
     data = raw()
-    actions = {name: _load(name, spec) for name, spec in data["actions"].items()}
-    return actions, dict(data["errors"])
+    return {name: _load(name, spec) for name, spec in data["actions"].items()}
 
 
 def actions() -> dict[str, Action]:
-    return _config()[0]
+    return _actions()
 
 
 class WorkflowError(Exception):
@@ -90,7 +90,7 @@ class WorkflowError(Exception):
 
     def __init__(self, code: str, **variables: Any) -> None:
         self.code = code
-        super().__init__(_config()[1][code].format(**variables))
+        super().__init__(TEXTS.text("errors", code, **variables))
 
 
 @dataclass
@@ -131,9 +131,9 @@ def _scope_error(ticket: Ticket, actor: StaffUser) -> str | None:
     if actor.role == StaffRole.ADMIN:
         return None
     if actor.region_code is not None and actor.region_code != ticket.region_code:
-        return f"wilayah {actor.region_code}"
+        return TEXTS.text("scope", "region", kode=actor.region_code)
     if actor.role in AGENCY_ROLES and actor.agency_code != ticket.agency_code:
-        return f"instansi {actor.agency_code}"
+        return TEXTS.text("scope", "agency", kode=actor.agency_code)
     return None
 
 
@@ -257,7 +257,7 @@ class CitizenRefusal(Exception):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(raw()["citizen_errors"][code])
+        super().__init__(TEXTS.text("citizen_errors", code))
 
 
 def _own_resolved(ticket: Ticket, citizen_id: int) -> None:

@@ -1,4 +1,4 @@
-"""tickets/workflow.yml, loaded once (shared by the workflow and the staff alerts)."""
+"""tickets/workflow.yml, loaded once."""
 
 from __future__ import annotations
 
@@ -15,8 +15,3 @@ WORKFLOW_FILE = Path(__file__).with_name("workflow.yml")
 def raw() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(WORKFLOW_FILE.read_text(encoding="utf-8"))
     return data
-
-
-def wording(section: str) -> dict[str, str]:
-    """Staff- or citizen-facing texts of one section (`buttons`, `staff_replies`, ...)."""
-    return dict(raw()[section])

@@ -33,7 +33,7 @@ MAX_CALLBACK_BYTES = 64
 
 @dataclass(frozen=True)
 class Labels:
-    """Indonesian labels the adapter needs, rendered from domain.yml."""
+    """Indonesian labels the adapter needs, rendered from domain/dialogue.yml."""
 
     send_location: str
 

@@ -32,7 +32,7 @@ MAX_TEMPLATE_PARAMETER = 700  # the whole template body is limited to 1,024 char
 
 @dataclass(frozen=True)
 class Labels:
-    """Indonesian labels from domain.yml."""
+    """Indonesian labels from domain/dialogue.yml."""
 
     list_button: str  # the button that opens a list ("Pilih")
     choose: str  # body of an interactive message whose text went before ("Silakan pilih:")

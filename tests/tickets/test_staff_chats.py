@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import staff_actions
+from bot.staff_buttons import staff_button
 from core.db import transaction
 from tickets.flows import file_ticket
 from tickets.models import Notification, StaffChat, StaffContact, StaffUser, Ticket
@@ -140,12 +140,14 @@ def test_each_chat_and_contact_gets_messages_on_its_own_channel(db: str) -> None
     assert not press(channel="otherapp", user_key="501", data=button_payload("reject", number)).ok
 
 
-def test_the_bot_shim_still_takes_a_telegram_user_id(db: str) -> None:
+def test_the_channels_handler_answers_staff_buttons_and_passes_on_the_rest(db: str) -> None:
     with transaction() as session:
         tono = StaffContact(channel="telegram", user_key="777")
         session.add(StaffUser(name="Tono", role="operator", region_code="bandar_lampung",
                               contacts=[tono]))  # fmt: skip
     number = _ticket()
-    assert staff_actions.is_staff_button(button_payload("reject", number))
-    reply = staff_actions.handle_button(telegram_user_id=777, data=button_payload("reject", number))
-    assert reply.ok and "Tono" in reply.text
+    assert staff_button("telegram", "777", "/affirm") is None  # a conversation button
+    reply = staff_button("telegram", "777", button_payload("reject", number))
+    assert reply is not None and reply.ok and "Tono" in reply.text
+    stranger = staff_button("telegram", "778", button_payload("reject", number))
+    assert stranger is not None and not stranger.ok
