@@ -18,8 +18,8 @@ from tickets.models import StaffContact, StaffUser
 from tickets.service import get_ticket_by_number
 from tickets.staff_alerts import BUTTON_PREFIX
 from tickets.statuses import status_label
-from tickets.workflow import Request, WorkflowError, conflict_error, perform
 from tickets.texts import TEXTS
+from tickets.workflow import Request, WorkflowError, conflict_error, perform
 
 
 @dataclass(frozen=True)

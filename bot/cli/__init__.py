@@ -2,7 +2,9 @@
 
 serve.py     run, chat, telegram, serve, telegram-webhook, migrate
 tickets.py   tickets list | show | set-status
-workflow.py  users, chats, tickets queue and workflow actions, sla
+workflow.py  tickets queue and the workflow actions (forward, reject, resolve, ...)
+staff.py     users add | list, chats add | list
+sla.py       sla sweep | report
 whatsapp.py  whatsapp status | retry-failed | purge
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
 """
@@ -13,7 +15,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from bot.cli import knowledge, serve, tickets, whatsapp, workflow
+from bot.cli import knowledge, serve, sla, staff, tickets, whatsapp, workflow
 from core.settings import get_settings
 
 
@@ -22,7 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve.register(sub)
     tickets_sub = tickets.register(sub)
-    workflow.register(sub, tickets_sub)
+    workflow.register(tickets_sub)
+    staff.register(sub)
+    sla.register(sub)
     whatsapp.register(sub)
     knowledge.register(sub)
     return parser

@@ -12,14 +12,12 @@ python -m bot knowledge unanswered [--json] [--status open] [--limit N]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from typing import Any
 
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+from bot.cli.output import print_json
+from bot.texts import TEXTS
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -36,10 +34,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
         for t in all_topics().values()
     ]
     if args.json:
-        _print_json(topics)
+        print_json(topics)
         return 0
     for t in topics:
-        print(f"{t['id']:<22} {t['last_checked']}  {len(t['sources'])} sumber  {t['title']}")
+        print(TEXTS.text("knowledge", "topic_line", id=t["id"], dicek=t["last_checked"],
+                         sumber=len(t["sources"]), judul=t["title"]))  # fmt: skip
     return 0
 
 
@@ -65,11 +64,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         "candidates": [asdict(h) for h in hits],
     }
     if args.json:
-        _print_json(result)
+        print_json(result)
     elif topic:
-        print(f"[{topic.id} · skor {result['score']}]\n{result['answer']}")
+        print(TEXTS.text("knowledge", "answer", topik=topic.id, skor=result["score"],
+                         jawaban=result["answer"]))  # fmt: skip
     else:
-        print(f"(tidak ada jawaban yang cukup yakin; kandidat: {result['candidates']})")
+        print(TEXTS.text("knowledge", "no_answer", kandidat=result["candidates"]))
     return 0 if topic else 2
 
 
@@ -78,14 +78,14 @@ def _cmd_mpp(args: argparse.Namespace) -> int:
     from knowledge.mpp import mpp_to_dict, nearest_mpps
 
     if not coordinates_valid(args.lat, args.lon):
-        print("Koordinat tidak valid.", file=sys.stderr)
+        print(TEXTS.text("knowledge", "bad_coordinates"), file=sys.stderr)
         return 1
     nearby = [
         mpp_to_dict(n.mpp, n.distance_km)
         for n in nearest_mpps(args.lat, args.lon, limit=args.limit)
     ]
     if args.json:
-        _print_json(nearby)
+        print_json(nearby)
         return 0
     for n in nearby:
         mark = "±" if n["coordinates_approximate"] else ""
@@ -97,16 +97,19 @@ def _cmd_region(args: argparse.Namespace) -> int:
     from knowledge.geo.region import coordinates_valid, locate
 
     if not coordinates_valid(args.lat, args.lon):
-        print("Koordinat tidak valid.", file=sys.stderr)
+        print(TEXTS.text("knowledge", "bad_coordinates"), file=sys.stderr)
         return 1
     match = asdict(locate(args.lat, args.lon))
     if args.json:
-        _print_json(match)
+        print_json(match)
     else:
         where = (
-            match["region_name"] if match["in_lampung"] else f"bukan Lampung ({match['reason']})"
+            match["region_name"]
+            if match["in_lampung"]
+            else TEXTS.text("knowledge", "outside_lampung", alasan=match["reason"])
         )
-        print(f"{where}; desa terdekat {match['nearest_place']}, {match['distance_km']:.2f} km")
+        print(TEXTS.text("knowledge", "region", wilayah=where, desa=match["nearest_place"],
+                     jarak=match["distance_km"]))  # fmt: skip
     return 0
 
 
@@ -115,7 +118,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     report = evaluate()
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     held, cv = report["held_out"], report["cross_validation"]
     print(
@@ -137,7 +140,7 @@ def _cmd_region_eval(args: argparse.Namespace) -> int:
 
     report = evaluate()
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     geo, loo = report["geonames"], report["leave_one_out"]
     print(
@@ -161,10 +164,10 @@ def _cmd_unanswered(args: argparse.Namespace) -> int:
             for q in list_unanswered(session=session, status=args.status, limit=args.limit)
         ]
     if args.json:
-        _print_json(questions)
+        print_json(questions)
         return 0
     for q in questions:
-        forward = "→petugas" if q["forward_requested"] else ""
+        forward = TEXTS.text("knowledge", "forwarded") if q["forward_requested"] else ""
         print(f"{q['id']:>5}  {q['created_at'][:16]}  {q['status']:<8}{forward:<9} {q['text']}")
     return 0
 

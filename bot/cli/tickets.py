@@ -9,6 +9,8 @@ import json
 import sys
 from typing import Any
 
+from bot.texts import TEXTS
+
 
 def _cmd_tickets_list(args: argparse.Namespace) -> int:
     from core.db import transaction
@@ -24,7 +26,7 @@ def _cmd_tickets_list(args: argparse.Namespace) -> int:
         print(json.dumps(tickets, ensure_ascii=False, indent=2))
         return 0
     if not tickets:
-        print("Belum ada tiket.")
+        print(TEXTS.text("tickets", "none_yet"))
     for t in tickets:
         print(
             f"{t['number']}  {t['status']:<11}  {t['category']:<17}  "
@@ -42,12 +44,12 @@ def _cmd_tickets_show(args: argparse.Namespace) -> int:
     with transaction() as session:
         viewer = session.get(StaffUser, args.viewer) if args.viewer else None
         if args.viewer and viewer is None:
-            print(f"Pengguna #{args.viewer} tidak ada.", file=sys.stderr)
+            print(TEXTS.text("staff", "user_missing", id=args.viewer), file=sys.stderr)
             return 1
         ticket = get_ticket_by_number(session=session, number=args.number)
         data = None if ticket is None else ticket_to_dict(ticket, viewer=viewer)
     if data is None:
-        print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+        print(TEXTS.text("tickets", "not_found", nomor=args.number), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -78,12 +80,13 @@ def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
     from tickets.statuses import all_statuses
 
     if args.status not in all_statuses():
-        print(f"Status tidak dikenal. Pilihan: {', '.join(all_statuses())}", file=sys.stderr)
+        print(TEXTS.text("tickets", "unknown_status", pilihan=", ".join(all_statuses())),
+              file=sys.stderr)  # fmt: skip
         return 1
     with transaction() as session:
         ticket = get_ticket_by_number(session=session, number=args.number)
         if ticket is None:
-            print(f"Tiket {args.number} tidak ditemukan.", file=sys.stderr)
+            print(TEXTS.text("tickets", "not_found", nomor=args.number), file=sys.stderr)
             return 1
         try:
             move_ticket(
@@ -93,7 +96,7 @@ def _cmd_tickets_set_status(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(str(error), file=sys.stderr)
             return 1
-    print(f"{args.number}: {args.status} (warga akan diberi tahu)")
+    print(TEXTS.text("tickets", "status_set", nomor=args.number, status=args.status))
     return 0
 
 

@@ -12,6 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from bot.texts import TEXTS
 from core.timestamps import utcnow
 
 
@@ -24,8 +25,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
-    for name, label in (("events", "Event webhook"), ("messages", "Pesan terkirim")):
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(data[name].items())) or "belum ada"
+    for name, label in (
+        ("events", TEXTS.text("whatsapp", "events")),
+        ("messages", TEXTS.text("whatsapp", "messages")),
+    ):
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(data[name].items())) or TEXTS.text(
+            "whatsapp", "none_yet"
+        )
         print(f"{label}: {counts}")
     return 0
 
@@ -36,7 +42,7 @@ def _cmd_retry_failed(args: argparse.Namespace) -> int:
 
     with transaction() as session:
         count = store.retry_failed(session=session)
-    print(f"{count} event dikembalikan ke antrean.")
+    print(TEXTS.text("whatsapp", "requeued", jumlah=count))
     return 0
 
 
@@ -46,7 +52,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
     with transaction() as session:
         count = store.purge_events(session=session, before=utcnow() - timedelta(days=args.days))
-    print(f"{count} event lama dihapus.")
+    print(TEXTS.text("whatsapp", "purged", jumlah=count))
     return 0
 
 

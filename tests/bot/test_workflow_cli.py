@@ -28,7 +28,7 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 def _ticket(
     category: str, *, confidential: bool = False, channel: str = "telegram",
-    user_key: str = "chat-rahasia-q7",
+    user_key: str = "chat-rahasia-q7", phone: str | None = None,
 ) -> str:  # fmt: skip
     with transaction() as session:
         citizen = get_or_create_citizen(
@@ -36,6 +36,7 @@ def _ticket(
             channel=channel,
             user_key=user_key,
             display_name="Pelapor Rahasia",
+            phone=phone,  # what the WhatsApp channel tells (its user key is the number)
         )
         ticket = file_ticket(
             session=session, citizen=citizen, category=category, description="uraian",
@@ -102,8 +103,9 @@ def test_whatsapp_number_is_masked_for_operators_when_confidential(
 ) -> None:
     _run(capsys, "users", "add", "--name", "Op", "--role", "operator", "--region", "bandar_lampung")
     [operator] = (u["id"] for u in _json(capsys, "users", "list"))
-    secret = _ticket("pungli", confidential=True, channel="whatsapp", user_key="6281234567890")
-    open_ticket = _ticket("sampah", channel="whatsapp", user_key="6281234567890")
+    wa, number = "6281234567890", "+6281234567890"
+    secret = _ticket("pungli", confidential=True, channel="whatsapp", user_key=wa, phone=number)
+    open_ticket = _ticket("sampah", channel="whatsapp", user_key=wa, phone=number)
 
     [contact] = _json(capsys, "tickets", "show", secret, "--as", str(operator))["reporter"][
         "contacts"

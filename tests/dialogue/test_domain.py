@@ -9,7 +9,7 @@ import yaml
 
 from dialogue.domain import DOMAIN_DIR, domain_files, load_domain
 from tickets.escalation import DIGEST_RESPONSE, RESPONSES
-from tickets.service import STATUS_NOTIFICATION
+from tickets.flows import STATUS_NOTIFICATION
 from tickets.staff_alerts import AGENCY_RESPONSE, OPERATOR_RESPONSE
 from tickets.workflow import actions
 
