@@ -18,21 +18,17 @@ from core.db import transaction
 from core.timestamps import utcnow
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Outbound
+from tests import factories
 from tests.support.telegram_offline import OfflineRequest, offline_bot
 from tickets import notifications
-from tickets.flows import file_ticket, move_ticket
+from tickets.flows import move_ticket
 from tickets.models import Contact, Notification
-from tickets.service import get_or_create_citizen
 
 
 def _ticket(channel: str = "telegram", user_key: str = "42") -> int:
     with transaction() as session:
-        citizen = get_or_create_citizen(session=session, channel=channel, user_key=user_key)
-        ticket = file_ticket(
-            session=session, citizen=citizen, category="sampah",
-            description="sampah menumpuk", latitude=-5.4, longitude=105.26,
-        )  # fmt: skip
-        return ticket.id
+        citizen = factories.citizen(session=session, channel=channel, user_key=user_key)
+        return factories.ticket(session=session, citizen=citizen, region=None).id
 
 
 def _change(ticket_id: int, status: str = "forwarded", note: str | None = None) -> None:

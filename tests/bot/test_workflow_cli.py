@@ -10,8 +10,7 @@ import pytest
 
 from bot.cli import main
 from core.db import transaction
-from tickets.flows import file_ticket
-from tickets.service import get_or_create_citizen
+from tests import factories
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,19 +30,11 @@ def _ticket(
     user_key: str = "chat-rahasia-q7", phone: str | None = None,
 ) -> str:  # fmt: skip
     with transaction() as session:
-        citizen = get_or_create_citizen(
-            session=session,
-            channel=channel,
-            user_key=user_key,
-            display_name="Pelapor Rahasia",
-            phone=phone,  # what the WhatsApp channel tells (its user key is the number)
-        )
-        ticket = file_ticket(
-            session=session, citizen=citizen, category=category, description="uraian",
-            latitude=-5.43, longitude=105.26, region_code="bandar_lampung",
-            confidential=confidential,
-        )  # fmt: skip
-        return ticket.number
+        # `phone`: what the WhatsApp channel tells (its user key is the number).
+        citizen = factories.citizen(session=session, channel=channel, user_key=user_key,
+                                    phone=phone, name="Pelapor Rahasia")  # fmt: skip
+        return factories.ticket(session=session, citizen=citizen, category=category,
+                                confidential=confidential).number  # fmt: skip
 
 
 def test_users_and_a_ticket_through_its_life(

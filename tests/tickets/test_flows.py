@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import transaction
+from tests import factories
 from tickets import workflow
 from tickets.enums import StaffRole, TicketStatus
-from tickets.flows import FOLLOW_UPS, STATUS_NOTIFICATION, file_ticket, move_ticket
-from tickets.models import Notification, StaffChat, Ticket
-from tickets.service import change_status, create_ticket, get_or_create_citizen
+from tickets.flows import FOLLOW_UPS, STATUS_NOTIFICATION, move_ticket
+from tickets.models import Notification, Ticket
+from tickets.service import change_status
 from tickets.staff_alerts import OPERATOR_RESPONSE
 from tickets.statuses import all_statuses
 
@@ -39,12 +40,11 @@ def test_a_name_nothing_registers_is_refused() -> None:
 
 def _citizen_ticket(*, flow: bool) -> int:
     with transaction() as session:
-        session.add(StaffChat(channel="chatapp", chat_key="ops", region_code="bandar_lampung"))
-        citizen = get_or_create_citizen(session=session, channel="console", user_key="andi")
-        make = file_ticket if flow else create_ticket
-        ticket = make(session=session, citizen=citizen, category="sampah", description="x",
-                      latitude=-5.43, longitude=105.26, region_code="bandar_lampung")  # fmt: skip
-        return ticket.id
+        factories.staff_chat(session=session, channel="chatapp", chat_key="ops",
+                             region="bandar_lampung")  # fmt: skip
+        citizen = factories.citizen(session=session, channel="console", user_key="andi")
+        # flow: tickets.flows.file_ticket; else the bare tickets.service.create_ticket.
+        return factories.ticket(session=session, citizen=citizen, alert=flow).id
 
 
 def _responses() -> list[str]:

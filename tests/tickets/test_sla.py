@@ -12,40 +12,25 @@ from bot import workers
 from bot.cli import main
 from core.clock import FixedClock
 from core.db import transaction
+from tests import factories
 from tickets.escalation import daily_digest, report, sweep
-from tickets.flows import file_ticket
-from tickets.models import (
-    Escalation,
-    Notification,
-    StaffContact,
-    StaffUser,
-    Ticket,
-    TicketEvent,
-)
-from tickets.service import get_or_create_citizen
+from tickets.models import Escalation, Notification, StaffUser, Ticket, TicketEvent
 from tickets.workflow import Request, perform
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08.00 WIB
 
 
-def _ticket(region: str, user: str) -> int:
+def _ticket(region: str) -> int:
     with transaction() as session:
-        citizen = get_or_create_citizen(session=session, channel="telegram", user_key=user)
-        return file_ticket(
-            session=session, citizen=citizen, category="sampah", description="sampah",
-            latitude=-5.4, longitude=105.26, region_code=region, now=T0,
-        ).id  # fmt: skip
+        return factories.ticket(session=session, region=region, now=T0).id
 
 
 def _staff(role: str, telegram_id: int | None, region: str | None = None,
            agency: str | None = None) -> int:  # fmt: skip
+    contacts = [] if telegram_id is None else [("telegram", str(telegram_id))]
     with transaction() as session:
-        user = StaffUser(name=role, role=role, region_code=region, agency_code=agency)
-        if telegram_id is not None:
-            user.contacts.append(StaffContact(channel="telegram", user_key=str(telegram_id)))
-        session.add(user)
-        session.flush()
-        return user.id
+        return factories.staff(session=session, role=role, region=region, agency=agency,
+                               contacts=contacts).id  # fmt: skip
 
 
 def _sweep(clock: FixedClock) -> list[tuple[str, str, int]]:
@@ -69,8 +54,8 @@ def _staff_messages(telegram_id: int) -> list[str]:
 @pytest.fixture
 def world(db: str) -> dict[str, int]:
     return {
-        "bdl": _ticket("bandar_lampung", "1"),
-        "metro": _ticket("metro", "2"),
+        "bdl": _ticket("bandar_lampung"),
+        "metro": _ticket("metro"),
         "coordinator": _staff("coordinator", 9001, region="bandar_lampung"),
         "head": _staff("agency_head", 9002, region="bandar_lampung", agency="dlh"),
         "leader": _staff("leader", 9003),

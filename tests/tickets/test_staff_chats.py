@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from bot.staff_buttons import staff_button
 from core.db import transaction
-from tickets.flows import file_ticket
-from tickets.models import Notification, StaffChat, StaffContact, StaffUser, Ticket
-from tickets.service import get_or_create_citizen, get_ticket_by_number
+from tests import factories
+from tickets.models import Notification, StaffContact, StaffUser, Ticket
+from tickets.service import get_ticket_by_number
 from tickets.staff_alerts import AGENCY_RESPONSE, OPERATOR_RESPONSE, button_payload
 from tickets.staff_buttons import StaffReply, is_staff_button
 from tickets.staff_buttons import handle_button as press
@@ -21,29 +21,23 @@ def handle_button(*, telegram_user_id: int, data: str) -> StaffReply:
     return press(channel=CHAT, user_key=str(telegram_user_id), data=data)
 
 
-def _chat(key: int, **scope: str) -> StaffChat:
-    return StaffChat(channel=CHAT, chat_key=str(key), **scope)
-
-
 def _setup() -> None:
     with transaction() as session:
-        session.add_all([
-            _chat(OPERATOR_CHAT, region_code="bandar_lampung"),
-            _chat(DLH_CHAT, region_code="bandar_lampung", agency_code="dlh"),
-            _chat(METRO_CHAT, region_code="metro"),
-            StaffUser(name="Rina (operator)", role="operator", region_code="bandar_lampung",
-                      contacts=[StaffContact(channel=CHAT, user_key="501")]),
-            StaffUser(name="Dedi (DLH)", role="agency", region_code="bandar_lampung",
-                      agency_code="dlh", contacts=[StaffContact(channel=CHAT, user_key="502")]),
-        ])  # fmt: skip
+        for key, region, agency in ((OPERATOR_CHAT, "bandar_lampung", None),
+                                    (DLH_CHAT, "bandar_lampung", "dlh"),
+                                    (METRO_CHAT, "metro", None)):  # fmt: skip
+            factories.staff_chat(session=session, channel=CHAT, chat_key=str(key),
+                                 region=region, agency=agency)  # fmt: skip
+        factories.staff(session=session, name="Rina (operator)", role="operator",
+                        region="bandar_lampung", contacts=[(CHAT, "501")])  # fmt: skip
+        factories.staff(session=session, name="Dedi (DLH)", role="agency", agency="dlh",
+                        region="bandar_lampung", contacts=[(CHAT, "502")])  # fmt: skip
 
 
 def _ticket(category: str = "sampah") -> str:
     with transaction() as session:
-        citizen = get_or_create_citizen(session=session, channel="telegram", user_key="42")
-        return file_ticket(session=session, citizen=citizen, category=category,
-                             description="sampah menumpuk", latitude=-5.43, longitude=105.26,
-                             region_code="bandar_lampung").number  # fmt: skip
+        return factories.ticket(session=session, category=category, region="bandar_lampung",
+                                latitude=-5.43, longitude=105.26).number  # fmt: skip
 
 
 def _for_chat(chat_id: int) -> list[Notification]:
@@ -117,9 +111,8 @@ def test_strangers_and_wrong_roles_are_refused(db: str) -> None:
 def test_each_chat_and_contact_gets_messages_on_its_own_channel(db: str) -> None:
     _setup()
     with transaction() as session:
-        session.add(
-            StaffChat(channel="otherapp", chat_key="ops-room", region_code="bandar_lampung")
-        )
+        factories.staff_chat(session=session, channel="otherapp", chat_key="ops-room",
+                             region="bandar_lampung")  # fmt: skip
     number = _ticket()
     with transaction() as session:
         alerts = session.scalars(
@@ -142,9 +135,8 @@ def test_each_chat_and_contact_gets_messages_on_its_own_channel(db: str) -> None
 
 def test_the_channels_handler_answers_staff_buttons_and_passes_on_the_rest(db: str) -> None:
     with transaction() as session:
-        tono = StaffContact(channel="telegram", user_key="777")
-        session.add(StaffUser(name="Tono", role="operator", region_code="bandar_lampung",
-                              contacts=[tono]))  # fmt: skip
+        factories.staff(session=session, name="Tono", role="operator", region="bandar_lampung",
+                        contacts=[("telegram", "777")])  # fmt: skip
     number = _ticket()
     assert staff_button("telegram", "777", "/affirm") is None  # a conversation button
     reply = staff_button("telegram", "777", button_payload("reject", number))

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.db import session_factory, transaction
 from dialogue.models import Conversation, ProcessedUpdate
+from tests import factories
 from tickets.media import store_photo
 from tickets.models import Attachment, Citizen, Contact, Ticket, TicketEvent, TicketSequence
 from tickets.numbering import format_ticket_number, next_ticket_number
@@ -123,7 +124,7 @@ def test_get_or_create_citizen_recovers_from_lost_race(
 
 def test_create_ticket(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="telegram", user_key="1001")
+        citizen = factories.citizen(session=s)
         ticket = _file(citizen, s, confidential=True)
         citizen_id, ticket_id = citizen.id, ticket.id
 
@@ -152,7 +153,7 @@ def test_create_ticket(db: str) -> None:
 
 def test_ticket_numbers_increase_and_restart_each_year(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         numbers = [_file(citizen, s).number for _ in range(3)]
         numbers.append(_file(citizen, s, now=datetime(2027, 1, 1, tzinfo=UTC)).number)
         numbers.append(_file(citizen, s).number)
@@ -168,20 +169,20 @@ def test_ticket_numbers_increase_and_restart_each_year(db: str) -> None:
 
 def test_rolled_back_ticket_leaves_no_gap(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         _file(citizen, s)
     with pytest.raises(RuntimeError), transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         assert _file(citizen, s).number == "LPG-2026-000002"
         raise RuntimeError("abort")
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         assert _file(citizen, s).number == "LPG-2026-000002"
 
 
 def test_naive_now_is_taken_as_utc(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         ticket = _file(citizen, s, now=datetime(2025, 12, 31, 23, 0))
     assert ticket.number == "LPG-2025-000001"
     assert ticket.created_at == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
@@ -206,7 +207,7 @@ def test_next_ticket_number_continues_from_stored_value(db: str) -> None:
 )
 def test_create_ticket_rejects_invalid_input(db: str, field: str, value: object) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         with pytest.raises(ValueError):
             _file(citizen, s, **{field: value})
         assert s.scalar(select(func.count()).select_from(Ticket)) == 0
@@ -214,10 +215,10 @@ def test_create_ticket_rejects_invalid_input(db: str, field: str, value: object)
 
 def test_unique_year_seq_enforced(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         _file(citizen, s)
     with pytest.raises(IntegrityError), transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         s.add(
             Ticket(
                 number="LPG-2026-X",
@@ -244,7 +245,7 @@ def test_attachments_linked_once(db: str, tmp_path: Path, make_image: MakeImage)
         )
         ids = (a.id, b.id)
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="telegram", user_key="5")
+        citizen = factories.citizen(session=s)
         first = _file(citizen, s, attachment_ids=ids)
         assert [att.id for att in first.attachments] == sorted(ids)
         assert first.events[0].data["attachment_count"] == 2
@@ -265,7 +266,7 @@ def test_attachments_linked_once(db: str, tmp_path: Path, make_image: MakeImage)
 
 def test_get_ticket_by_number_case_insensitive(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         number = _file(citizen, s).number
     with transaction() as s:
         found = get_ticket_by_number(session=s, number=" lpg-2026-000001 ")
@@ -277,8 +278,7 @@ def test_get_ticket_by_number_case_insensitive(db: str) -> None:
 
 def test_list_tickets_newest_first_and_filters(db: str) -> None:
     with transaction() as s:
-        alice = get_or_create_citizen(session=s, channel="console", user_key="alice")
-        bob = get_or_create_citizen(session=s, channel="console", user_key="bob")
+        alice, bob = factories.citizen(session=s), factories.citizen(session=s)
         t1 = _file(alice, s, now=NOW)
         t2 = _file(bob, s, now=NOW + timedelta(hours=1))
         t3 = _file(alice, s, now=NOW + timedelta(hours=2))
@@ -302,7 +302,7 @@ def test_list_tickets_newest_first_and_filters(db: str) -> None:
 
 def test_concurrent_ticket_edit_is_detected(db: str) -> None:
     with transaction() as s:
-        citizen = get_or_create_citizen(session=s, channel="console", user_key="x")
+        citizen = factories.citizen(session=s)
         ticket_id = _file(citizen, s).id
     make = session_factory()  # expire_on_commit=False: loaded state survives commit
     with make() as s1, make() as s2:

@@ -12,32 +12,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.db import transaction
 from knowledge.agencies import all_agencies, route_for
 from knowledge.categories import all_categories
-from tickets.flows import file_ticket
+from tests import factories
 from tickets.models import Notification, StaffUser, Ticket, TicketEvent
-from tickets.service import get_or_create_citizen
 from tickets.statuses import all_statuses
 from tickets.workflow import Request, WorkflowError, actions, available_actions, perform
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
-def _ticket(category: str = "sampah", region: str = "bandar_lampung", user: str = "7") -> int:
+def _ticket(category: str = "sampah", region: str = "bandar_lampung") -> int:
     with transaction() as session:
-        citizen = get_or_create_citizen(session=session, channel="telegram", user_key=user)
-        ticket = file_ticket(
-            session=session, citizen=citizen, category=category, description="laporan warga",
-            latitude=-5.4, longitude=105.26, region_code=region, now=NOW,
-        )  # fmt: skip
-        return ticket.id
+        return factories.ticket(session=session, category=category, region=region, now=NOW).id
 
 
 def _staff(role: str, region: str | None = "bandar_lampung", agency: str | None = None) -> int:
     with transaction() as session:
-        user = StaffUser(name=f"{role} {region} {agency}", role=role, region_code=region,
-                         agency_code=agency)  # fmt: skip
-        session.add(user)
-        session.flush()
-        return user.id
+        return factories.staff(session=session, role=role, region=region, agency=agency).id
 
 
 def _do(ticket_id: int, action: str, staff_id: int, **request: object) -> TicketEvent:
@@ -113,14 +103,12 @@ PAIRS = [(a, s) for a in actions() for s in all_statuses()]
 
 @pytest.mark.parametrize(("action", "status"), PAIRS, ids=[f"{a}-{s}" for a, s in PAIRS])
 def test_transition_matrix(db: str, action: str, status: str) -> None:
-    ticket_id = _ticket()
+    target, merged_into = _ticket(), _ticket()
     admin = _staff("admin", region=None)
     with transaction() as session:
-        ticket = session.get(Ticket, ticket_id)
-        assert ticket is not None
-        ticket.status = status
-        ticket.agency_code = "dlh"
-    target = _ticket(user="8")
+        # Reached through the workflow ("closed": merged into another open ticket).
+        ticket_id = factories.ticket(session=session, status=status, now=NOW,
+                                     merged_into=session.get(Ticket, merged_into)).id  # fmt: skip
     kwargs = {"agency": "dinas_pupr", "reason": "bukan wewenang", "note": "catatan",
               "target": target, "region": "metro"}  # fmt: skip
     if action in actions() and status in actions()[action].from_statuses:
@@ -189,14 +177,14 @@ def _load(staff_id: int) -> StaffUser:
 
 
 def test_merge_into_an_open_ticket(db: str) -> None:
-    first, second = _ticket(user="1"), _ticket(user="2")
+    first, second = _ticket(), _ticket()
     operator = _staff("operator")
     event = _do(second, "merge", operator, target=first)
     assert event.data == {"merged_into": _get(first).number}
     merged = _get(second)
     assert (merged.status, merged.merged_into_id) == ("closed", first)
     with pytest.raises(WorkflowError) as refused:
-        _do(_ticket(user="3"), "merge", operator, target=second)  # closed target
+        _do(_ticket(), "merge", operator, target=second)  # closed target
     assert refused.value.code == "target"
 
 
