@@ -7,9 +7,10 @@ import re
 from sqlalchemy import func, select
 
 from core.db import transaction
+from tests import factories
 from tests.support.chat import Chat
 from tickets.duplicates import nearby_open_tickets
-from tickets.models import Notification, StaffUser, Ticket, TicketSupporter
+from tickets.models import Notification, Ticket, TicketSupporter
 from tickets.service import get_ticket_by_number, list_tickets
 from tickets.workflow import Request, perform
 
@@ -77,8 +78,7 @@ def test_support_instead_of_a_duplicate_then_both_are_notified(chat: Chat) -> No
     with transaction() as session:
         ticket = get_ticket_by_number(session=session, number=first)
         assert ticket is not None
-        admin = StaffUser(name="Admin", role="admin")
-        session.add(admin)
+        admin = factories.staff(session=session, role="admin", name="Admin")
         perform(session=session, ticket=ticket, action="forward", actor=admin,
                 request=Request(agency="dlh"))  # fmt: skip
         notified = sorted(n.user_key for n in session.scalars(select(Notification)))

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from core.db import transaction
 from core.timestamps import utcnow
+from tests import factories
 from tests.support.chat import Chat
-from tickets.models import Notification, StaffUser, Ticket
+from tickets.models import Notification, Ticket
 from tickets.service import get_ticket_by_number
 from tickets.workflow import Request, perform
 
@@ -24,8 +25,7 @@ def _file_and_resolve(chat: Chat) -> str:
     number = NUMBER.search(chat.say("ya"))
     assert number
     with transaction() as session:
-        staff = StaffUser(name="Admin", role="admin")
-        session.add(staff)
+        staff = factories.staff(session=session, role="admin", name="Admin")
         ticket = get_ticket_by_number(session=session, number=number.group())
         assert ticket is not None
         perform(session=session, ticket=ticket, action="forward", actor=staff,

@@ -33,6 +33,7 @@ from channels.telegram.app import set_commands
 from channels.telegram.webhook import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
+from tests import factories
 from tests.support.telegram_emulator import TelegramEmulator
 from tickets.flows import move_ticket
 from tickets.models import Contact
@@ -440,14 +441,10 @@ GROUP = {"id": OPERATORS, "type": "group", "title": "Operator Bandar Lampung"}
 
 
 def test_operator_chat_buttons_end_to_end(db: str, emulator: TelegramEmulator, token: str) -> None:
-    from tickets.models import StaffChat, StaffContact, StaffUser
-
     with transaction() as session:
-        session.add(StaffChat(channel="telegram", chat_key=str(OPERATORS),
-                              region_code="bandar_lampung"))  # fmt: skip
-        session.add(StaffUser(name="Rina", role="operator", region_code="bandar_lampung",
-                              contacts=[StaffContact(channel="telegram",
-                                                     user_key=str(OPERATOR["id"]))]))  # fmt: skip
+        factories.staff_chat(session=session, chat_key=str(OPERATORS), region="bandar_lampung")
+        factories.staff(session=session, name="Rina", role="operator", region="bandar_lampung",
+                        contacts=[("telegram", str(OPERATOR["id"]))])  # fmt: skip
     peer = _Peer(emulator, token)
     with RunningBot(emulator, token) as bot:
         before = bot.seen()
