@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from core.timestamps import format_wib
+from tickets.service import find_citizen, get_ticket_by_number
 
 FORM_SLOTS = ("kategori", "deskripsi", "lokasi", "cek_serupa", "foto", "konfirmasi")
 
@@ -49,3 +50,15 @@ def previous_action(tracker: Tracker) -> str | None:
 
 def format_time(value: datetime) -> str:
     return format_wib(value)
+
+
+def ticket_and_citizen(
+    tracker: Tracker, session: Any, number: str | None = None
+) -> tuple[Any, int | None]:
+    """The ticket (`number`, default the message's "nomor" entity) and the sender's
+    citizen id; either may be None."""
+    channel, user_key = split_sender(tracker)
+    citizen = find_citizen(session=session, channel=channel, user_key=user_key)
+    number = number or next(tracker.get_latest_entity_values("nomor"), None)
+    ticket = get_ticket_by_number(session=session, number=str(number)) if number else None
+    return ticket, citizen.id if citizen else None

@@ -11,8 +11,7 @@ from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import intent_name, previous_action, reset_form_events
-from actions.serupa import (
+from actions.ask_cek_serupa import (
     NEW_REPORT,
     NEW_REPORT_INTENT,
     NONE_NEARBY,
@@ -22,6 +21,7 @@ from actions.serupa import (
     nearby_numbers,
     support,
 )
+from actions.common import intent_name, previous_action, reset_form_events
 from core.db import current_session
 from core.settings import get_settings
 from knowledge.categories import all_categories, get_category

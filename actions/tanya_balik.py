@@ -9,8 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.faq import utter_topic
-from actions.pertanyaan import record_unanswered
+from actions.jawab_faq import utter_topic
+from actions.tidak_terjawab import record_unanswered
 from knowledge.intents import intent_title
 from knowledge.retrieval import Hit, answer_topic, default_index
 

@@ -1,7 +1,7 @@
 """Channel worker for the notification outbox (tickets.notifications).
 
 Channel-agnostic: it claims due notifications of one channel, renders each from
-domain.yml, hands it to the channel's ``deliver`` function and records the
+the domain (domain/), hands it to the channel's ``deliver`` function and records the
 outcome (sent, retry later, user blocked the bot, failed for good). Messages to
 the same chat are spaced by ``per_chat_interval`` seconds; the channel's own rate
 limiter (PTB's AIORateLimiter for Telegram) keeps the overall rate.

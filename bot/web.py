@@ -70,12 +70,7 @@ def create_app(
     each built from settings when not given and configured."""
     settings = settings or get_settings()
     # Half a configuration is a mistake to report, not a channel to skip silently.
-    if whatsapp is None and (
-        settings.whatsapp_phone_number_id
-        or settings.whatsapp_access_token
-        or settings.whatsapp_verify_token
-        or settings.whatsapp_app_secret
-    ):
+    if whatsapp is None and (settings.whatsapp_enabled or settings.whatsapp_configured_in_part):
         whatsapp = assembly.whatsapp_channel(settings=settings)
     if telegram is None and settings.telegram_bot_token:
         if not settings.telegram_webhook_secret:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
+# The databases the migrations and the row locking are written for.
+DATABASE_BACKENDS = ("sqlite", "postgresql")
+WHATSAPP_SETTINGS = (
+    "whatsapp_phone_number_id",
+    "whatsapp_access_token",
+    "whatsapp_verify_token",
+    "whatsapp_app_secret",
+)
 
 
 class Settings(BaseSettings):
@@ -46,16 +57,47 @@ class Settings(BaseSettings):
     whatsapp_template_language: str = "id"
     log_level: str = "INFO"
 
+    # A mistyped value stops the start with the setting's name, rather than
+    # surfacing later as a connection error or a silently different behaviour.
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as error:
+            raise ValueError(f"not a database URL: {error}") from None
+        if backend not in DATABASE_BACKENDS:
+            raise ValueError(f"{backend!r} is not supported; use one of {DATABASE_BACKENDS}")
+        return value
+
+    @field_validator("telegram_base_url", "telegram_base_file_url", "whatsapp_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def whatsapp_missing(self) -> list[str]:
+        """The WhatsApp settings still unset (all four or none make sense)."""
+        return [name.upper() for name in WHATSAPP_SETTINGS if not getattr(self, name)]
+
     @property
     def whatsapp_enabled(self) -> bool:
-        return all(
-            (
-                self.whatsapp_phone_number_id,
-                self.whatsapp_access_token,
-                self.whatsapp_verify_token,
-                self.whatsapp_app_secret,
-            )
-        )
+        return not self.whatsapp_missing
+
+    @property
+    def whatsapp_configured_in_part(self) -> bool:
+        """Some but not all WhatsApp settings: a mistake to report, not a channel to skip."""
+        return 0 < len(self.whatsapp_missing) < len(WHATSAPP_SETTINGS)
 
 
 @lru_cache

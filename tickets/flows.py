@@ -114,7 +114,7 @@ def after_action(
     notify: str | None,
 ) -> None:
     """Run an action's follow-ups in order, then send the citizen `notify` (a
-    domain.yml response; None: no message)."""
+    domain/notifications.yml response; None: no message)."""
     for name in follow_ups:
         FOLLOW_UPS[name](session, ticket, event)
     if notify:

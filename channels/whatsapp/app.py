@@ -30,10 +30,7 @@ class WhatsAppChannel:
         idle_seconds: float = 1.0,
     ) -> None:
         if not settings.whatsapp_enabled:
-            raise RuntimeError(
-                "WhatsApp needs WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN,"
-                " WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET"
-            )
+            raise RuntimeError(f"WhatsApp also needs {', '.join(settings.whatsapp_missing)}")
         self.settings = settings
         self.idle_seconds = idle_seconds
         self.engine = engine or DialogueEngine(database_url=settings.database_url)

@@ -6,6 +6,7 @@ The layers and the absence of import cycles are import-linter's contracts
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -64,3 +65,29 @@ def test_the_limit_check_sees_real_modules() -> None:
     """Guards the two checks above against an empty glob (a moved root)."""
     assert len(_modules(*PRODUCTION_PACKAGES)) > 50
     assert any(p.name == "service.py" for p in _domain_files())
+
+
+def _action_names(module: str) -> set[str]:
+    from rasa_sdk import Action
+
+    loaded = importlib.import_module(f"actions.{module}")
+    return {
+        item().name()
+        for item in vars(loaded).values()
+        if isinstance(item, type)
+        and issubclass(item, Action)
+        and item.__module__ == loaded.__name__
+        and "name" in vars(item)
+    }
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        p.stem for p in (ROOT_DIR / "actions").glob("*.py") if p.stem not in ("__init__", "common")
+    ),
+)
+def test_an_action_module_is_named_for_its_action(module: str) -> None:
+    """actions/cek_status.py holds action_cek_status; a form's module its validate_<form>."""
+    stems = {n.removeprefix("action_").removeprefix("validate_") for n in _action_names(module)}
+    assert module in stems, sorted(stems)

@@ -1,4 +1,5 @@
-"""After a resolution: the citizen rates it (1-5, optional comment) or reopens it."""
+"""After a resolution the citizen rates it: 1-5, then an optional comment (reopening
+is action_buka_kembali)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,11 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import intent_name, split_sender
+from actions.common import intent_name, ticket_and_citizen
 from core.db import current_session
-from knowledge.agencies import get_agency
-from tickets.service import find_citizen, get_ticket_by_number
-from tickets.workflow import CitizenRefusal, comment, rate, reopen
+from tickets.workflow import CitizenRefusal, comment, rate
 
 NOT_YOURS = "not_yours"
-
-
-def _ticket_and_citizen(
-    tracker: Tracker, session: Any, number: str | None = None
-) -> tuple[Any, int | None]:
-    """The ticket (`number`, default the message's "nomor" entity) and the sender's
-    citizen id; either may be None."""
-    channel, user_key = split_sender(tracker)
-    citizen = find_citizen(session=session, channel=channel, user_key=user_key)
-    number = number or next(tracker.get_latest_entity_values("nomor"), None)
-    ticket = get_ticket_by_number(session=session, number=str(number)) if number else None
-    return ticket, citizen.id if citizen else None
 
 
 class ActionBeriNilai(Action):
@@ -43,7 +30,7 @@ class ActionBeriNilai(Action):
         except (TypeError, ValueError):
             value = 0
         with current_session() as session:
-            ticket, citizen_id = _ticket_and_citizen(tracker, session)
+            ticket, citizen_id = ticket_and_citizen(tracker, session)
             try:
                 if ticket is None or citizen_id is None:
                     raise CitizenRefusal(NOT_YOURS)
@@ -88,34 +75,8 @@ class ActionSimpanKomentar(Action):
         number = str(tracker.get_slot("nilai_tiket") or "")
         if text:
             with current_session() as session:
-                ticket, citizen_id = _ticket_and_citizen(tracker, session, number)
+                ticket, citizen_id = ticket_and_citizen(tracker, session, number)
                 if ticket is not None and citizen_id is not None:
                     comment(session=session, ticket=ticket, citizen_id=citizen_id, text=text)
         dispatcher.utter_message(response="utter_komentar_disimpan")
         return [SlotSet("nilai_tiket", None), SlotSet("komentar", None)]
-
-
-class ActionBukaKembali(Action):
-    def name(self) -> str:
-        return "action_buka_kembali"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        number = str(next(tracker.get_latest_entity_values("nomor"), "") or "")
-        with current_session() as session:
-            ticket, citizen_id = _ticket_and_citizen(tracker, session)
-            try:
-                if ticket is None or citizen_id is None:
-                    raise CitizenRefusal(NOT_YOURS)
-                reopen(session=session, ticket=ticket, citizen_id=citizen_id)
-            except CitizenRefusal as refusal:
-                dispatcher.utter_message(response="utter_tidak_bisa_dibuka", nomor=number,
-                                         alasan=str(refusal))  # fmt: skip
-                return []
-            # A resolved ticket was forwarded, so it has its agency.
-            agency = get_agency(ticket.agency_code or "")
-            name = agency.name if agency else ""
-            dispatcher.utter_message(response="utter_dibuka_kembali", nomor=ticket.number,
-                                     instansi=name)  # fmt: skip
-        return []
