@@ -30,8 +30,11 @@ migrate: setup
 run: model migrate
 	$(PY) -m bot run
 
+# Both cores (pytest-xdist): each worker has its own SQLite files and PostgreSQL
+# database. PYTEST_ARGS= runs it serially.
+PYTEST_ARGS ?= -n 2
 test: model $(TG_EMULATOR) lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Style, types and the layers (import-linter contracts in pyproject.toml).
 lint: setup

@@ -1,8 +1,9 @@
 """The Telegram bot: a PTB Application whose one handler feeds the dialogue engine.
 
 Polling: `python -m bot telegram` runs PTB's ``run_polling`` on it. Webhook:
-channels/telegram/webhook.py feeds updates to the same Application. Updates are processed one at a time (PTB's default), and
-the engine runs in a worker thread because it is synchronous. Buttons pressed
+channels/telegram/webhook.py feeds updates to the same Application. Updates are
+processed one at a time (PTB's default), and the engine runs in a worker thread
+because it is synchronous. Buttons pressed
 outside the conversation (staff actions) go to the ``buttons`` handler the
 composition root gives; background tasks are started by bot/workers.py.
 """
