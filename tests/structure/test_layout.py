@@ -91,3 +91,19 @@ def test_an_action_module_is_named_for_its_action(module: str) -> None:
     """actions/cek_status.py holds action_cek_status; a form's module its validate_<form>."""
     stems = {n.removeprefix("action_").removeprefix("validate_") for n in _action_names(module)}
     assert module in stems, sorted(stems)
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No cycle anywhere between production modules, function-level imports included
+    (import-linter's contract checks the siblings of each package; this every edge)."""
+    import grimp
+
+    graph = grimp.build_graph(*PRODUCTION_PACKAGES)
+    cycles = {
+        tuple(sorted((module, imported)))
+        for module in graph.modules
+        for imported in graph.find_modules_directly_imported_by(module)
+        if graph.find_shortest_chain(importer=imported, imported=module)
+    }
+    assert len(graph.modules) > 100
+    assert cycles == set()
