@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.staff_buttons import handle_button
 from core.db import transaction
 from tests import factories
 from tickets.enums import StaffRole, TicketStatus
 from tickets.models import Contact, Notification, StaffUser, Ticket
 from tickets.service import find_citizen, get_ticket_by_number
 from tickets.staff_alerts import OPERATOR_RESPONSE, button_payload
-from tickets.staff_buttons import handle_button
 from tickets.workflow import actions
 
 

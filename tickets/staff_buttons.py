@@ -3,7 +3,8 @@
 Channel-agnostic: the channel adapter passes who pressed (their channel and user
 key) and the button data ("op:forward:LPG-2026-000123:dlh"); this module finds
 the staff member by that contact, performs the action with tickets.workflow
-(their role and scope are checked there) and says what to answer.
+(their role and scope are checked there) and says what to answer. The caller
+(bot/staff_buttons.py) owns the transaction.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.db import transaction
 from tickets.models import StaffContact, StaffUser
 from tickets.service import get_ticket_by_number
 from tickets.staff_alerts import BUTTON_PREFIX
 from tickets.statuses import status_label
 from tickets.texts import TEXTS
-from tickets.workflow import Request, WorkflowError, conflict_error, perform
+from tickets.workflow import Request, conflict_error, perform
 
 
 @dataclass(frozen=True)
@@ -32,36 +33,45 @@ def is_staff_button(data: str) -> bool:
     return data.startswith(f"{BUTTON_PREFIX}:")
 
 
-def handle_button(*, channel: str, user_key: str, data: str) -> StaffReply:
+def press(*, session: Session, channel: str, user_key: str, data: str) -> StaffReply:
+    """Perform the button's action for the staff member with this contact.
+
+    A refused action raises WorkflowError, and a concurrent change StaleDataError
+    (on flush): the caller rolls the transaction back and answers with
+    `refusal_reply`.
+    """
     parts = data.split(":")
     if len(parts) < 3:
         return StaffReply(False, TEXTS.text("errors", "unknown_action", aksi=data))
     _, action, number, *rest = parts
     replies = TEXTS.section("staff_replies")
-    try:
-        with transaction() as session:
-            staff = session.scalar(
-                select(StaffUser)
-                .join(StaffContact, StaffContact.staff_id == StaffUser.id)
-                .where(
-                    StaffContact.channel == channel,
-                    StaffContact.user_key == user_key,
-                    StaffUser.active.is_(True),
-                )
-            )
-            if staff is None:
-                return StaffReply(False, replies["not_staff"])
-            ticket = get_ticket_by_number(session=session, number=number)
-            if ticket is None:
-                return StaffReply(False, replies["unknown_ticket"].format(nomor=number))
-            note = TEXTS.section("button_notes").get(action)
-            request = Request(agency=rest[0] if rest else None, reason=note, note=note)
-            perform(session=session, ticket=ticket, action=action, actor=staff, request=request)
-            text = replies["done"].format(
-                nomor=ticket.number, status=status_label(ticket.status), nama=staff.name
-            )
-            return StaffReply(True, text)
-    except WorkflowError as error:
-        return StaffReply(False, str(error))
-    except StaleDataError:
+    staff = session.scalar(
+        select(StaffUser)
+        .join(StaffContact, StaffContact.staff_id == StaffUser.id)
+        .where(
+            StaffContact.channel == channel,
+            StaffContact.user_key == user_key,
+            StaffUser.active.is_(True),
+        )
+    )
+    if staff is None:
+        return StaffReply(False, replies["not_staff"])
+    ticket = get_ticket_by_number(session=session, number=number)
+    if ticket is None:
+        return StaffReply(False, replies["unknown_ticket"].format(nomor=number))
+    note = TEXTS.section("button_notes").get(action)
+    request = Request(agency=rest[0] if rest else None, reason=note, note=note)
+    perform(session=session, ticket=ticket, action=action, actor=staff, request=request)
+    session.flush()  # a concurrent change surfaces here, before the reply says "done"
+    text = replies["done"].format(
+        nomor=ticket.number, status=status_label(ticket.status), nama=staff.name
+    )
+    return StaffReply(True, text)
+
+
+def refusal_reply(error: Exception, data: str) -> StaffReply:
+    """What to answer when `press` raised (the transaction rolled back)."""
+    if isinstance(error, StaleDataError):
+        number = data.split(":")[2] if data.count(":") >= 2 else data
         return StaffReply(False, str(conflict_error(number)))
+    return StaffReply(False, str(error))

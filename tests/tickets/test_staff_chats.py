@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.staff_buttons import handle_button as press
 from bot.staff_buttons import staff_button
 from core.db import transaction
 from tests import factories
@@ -11,7 +12,6 @@ from tickets.models import Notification, StaffContact, StaffUser, Ticket
 from tickets.service import get_ticket_by_number
 from tickets.staff_alerts import AGENCY_RESPONSE, OPERATOR_RESPONSE, button_payload
 from tickets.staff_buttons import StaffReply, is_staff_button
-from tickets.staff_buttons import handle_button as press
 
 OPERATOR_CHAT, DLH_CHAT, METRO_CHAT = -1001, -1002, -1003
 CHAT = "chatapp"  # any channel: the domain does not care which
