@@ -188,7 +188,6 @@ class JobQueue(Generic[RowT]):
             )
         ).all()
 
-
     # --- the operators' view: counts, age, dead letters -----------------------------
 
     def counts(self, *, session: Session) -> dict[str, int]:
