@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -219,26 +219,18 @@ def apply_status(
 
 def summary(*, session: Session) -> dict[str, dict[str, int]]:
     """How many events and sent messages are in each status."""
-    events = session.execute(
-        select(WhatsAppEvent.status, func.count()).group_by(WhatsAppEvent.status)
-    ).all()
     messages = session.execute(
         select(WhatsAppMessage.status, func.count()).group_by(WhatsAppMessage.status)
     ).all()
     return {
-        "events": {status: int(n) for status, n in events},
+        "events": EVENTS.counts(session=session),
         "messages": {status: int(n) for status, n in messages},
     }
 
 
 def retry_failed(*, session: Session, now: datetime | None = None) -> int:
     """Failed events back to pending (after the cause, e.g. a bad token, was fixed)."""
-    result = session.execute(
-        update(WhatsAppEvent)
-        .where(WhatsAppEvent.status == FAILED)
-        .values(status=PENDING, attempts=0, next_attempt_at=now or utcnow())
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return EVENTS.retry_failed(session=session, now=now)
 
 
 def purge_events(*, session: Session, before: datetime) -> int:
