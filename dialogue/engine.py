@@ -15,6 +15,7 @@ from typing import Any
 from core.db import transaction
 from dialogue import store
 from dialogue.action_runner import has_action, run_action
+from dialogue.delivery import ReplySink
 from dialogue.domain import Domain, get_domain
 from dialogue.interpreter import FALLBACK_INTENT, ParseFn, interpret
 from dialogue.messages import Inbound, Outbound
@@ -57,8 +58,12 @@ class DialogueEngine:
         rules: RuleBook | None = None,
         parse: ParseFn | None = None,
         database_url: str | None = None,
+        reply_sink: ReplySink | None = None,
     ) -> None:
+        """`reply_sink`: queue each turn's replies in its transaction (handle() then
+        returns none); without it handle() returns them for the caller to send."""
         self.domain = domain or get_domain()
+        self.reply_sink = reply_sink
         self.rules = rules or get_rules()
         self.parse = parse or _default_parse
         self.database_url = database_url
@@ -111,6 +116,9 @@ class DialogueEngine:
                     update_id=inbound.update_id,
                     payload=reply.to_dict(),
                 )
+            if self.reply_sink is not None:
+                self.reply_sink(session, inbound, turn.replies)
+                return []
             return turn.replies
 
     def render(self, response: str, **variables: Any) -> Outbound:
