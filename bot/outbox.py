@@ -154,8 +154,15 @@ class OutboxWorker:
             log.warning("notification %s: %s %s", item.id, outcome.result.value, outcome.error)
         await asyncio.to_thread(self._settle, item.id, outcome)
 
+    def _requeue(self) -> int:
+        with transaction(self.database_url) as session:
+            return notifications.requeue_sending(session=session, channel=self.channel)
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set."""
+        """Deliver until `stop` is set; first take back what a crashed run was sending."""
+        requeued = await asyncio.to_thread(self._requeue)
+        if requeued:
+            log.warning("outbox %s: %s interrupted sends queued again", self.channel, requeued)
         await run_until_stopped(
             self.deliver_due, stop, name=f"outbox {self.channel}",
             idle_seconds=self.idle_seconds, wake=self.wake,

@@ -1,10 +1,10 @@
 """The notification outbox: tickets write here, channel workers deliver.
 
-Delivery is at most once: a worker claims due rows (status "sending") in one
-transaction, sends, then records the outcome. A worker that dies between sending
-and recording leaves the row in "sending"; it is never sent again (a duplicate
-message is worse than a missing one, which the citizen can still see with
-"status"), and `stale_sending` lists such rows for the operators.
+Delivery is at least once: a worker claims a due row (status "sending"), sends,
+then records the outcome. A worker that dies between sending and recording leaves
+the row "sending": it is sent again when its lease runs out, or at once when the
+channel's worker starts again. The one duplicate that can follow is better than
+a citizen who never gets their ticket number, which is what a reply carries.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ OUTBOX = JobQueue(
     pending=PENDING,
     failed=FAILED,
     done_at="sent_at",
+    lease=timedelta(minutes=5),
 )
 
 
@@ -238,6 +239,17 @@ def mark_blocked(
         )
         .values(status=BLOCKED, last_error=error[:ERROR_LENGTH])
     )
+
+
+def requeue_sending(*, session: Session, channel: str) -> int:
+    """Rows of `channel` a dead worker left "sending": pending again (its worker is
+    starting; one process serves a channel). Returns how many."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.status == SENDING, Notification.channel == channel)
+        .values(status=PENDING, next_attempt_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def stale_sending(

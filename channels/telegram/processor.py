@@ -74,7 +74,16 @@ class UpdateProcessor:
         if status == store.FAILED and update.effective_chat is not None:
             await self.adapter.apologise(bot, update.effective_chat.id)
 
+    def _requeue(self) -> int:
+        with transaction(self.database_url) as session:
+            return store.UPDATES.requeue_claimed(session=session)
+
     async def run(self, stop: asyncio.Event) -> None:
+        """Process until `stop` is set; first take back what a crashed run left half
+        done (one process serves a bot token)."""
+        requeued = await asyncio.to_thread(self._requeue)
+        if requeued:
+            log.warning("telegram: %s interrupted updates requeued", requeued)
         await run_until_stopped(
             self.process_due, stop, name="telegram", idle_seconds=self.idle_seconds, wake=self.wake
         )

@@ -1,10 +1,11 @@
 """Conversation replies through the outbox: written with the conversation state, so a
-crash after the commit delays a reply and never loses it, and delivering again
-never sends it twice."""
+crash after the commit delays a reply and never loses it, and a redelivered update or
+a second delivery round never sends it twice."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from bot.assembly import durable_engine
 from bot.outbox import OutboxWorker
 from core.db import transaction
+from core.timestamps import utcnow
 from dialogue.delivery import Delivery, Outcome, Result
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Inbound
@@ -77,13 +79,28 @@ def test_several_replies_of_a_turn_go_in_order_without_pacing(
     assert [d.message.text for d in sent] == queued
 
 
-def test_a_reply_being_sent_when_the_worker_died_is_not_sent_again(
+def test_a_reply_being_sent_when_the_worker_died_is_sent_when_it_starts_again(
     db: str, media_dir: Path, nlu_model_dir: Path
 ) -> None:
     durable_engine().handle(Inbound("telegram", "503", "u-1", text="halo"))
     with transaction() as session:
         row = session.scalars(select(Notification)).one()
         row.status = "sending"  # claimed, then the process was killed mid-send
+        row.next_attempt_at = utcnow() + timedelta(minutes=5)  # the claim's lease
+        text = row.reply["text"] if row.reply else None
     sent, deliver = _collector()
-    assert asyncio.run(_worker(deliver).deliver_due()) == 0
-    assert sent == []  # at most once: a duplicate is worse than a reply to ask again
+    worker = _worker(deliver)
+    assert asyncio.run(worker.deliver_due()) == 0  # held by the dead worker's claim
+
+    async def restart() -> None:
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop))
+        for _ in range(200):
+            if sent:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await running
+
+    asyncio.run(restart())
+    assert [d.message.text for d in sent] == [text]  # never lost

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from starlette.testclient import TestClient
 
 from bot.assembly import whatsapp_channel
@@ -104,8 +104,13 @@ class Served:
                 .select_from(Notification)
                 .where(
                     Notification.reply.is_not(None),
-                    Notification.status.in_(("pending", "sending")),
-                    Notification.next_attempt_at <= utcnow(),
+                    or_(
+                        Notification.status == "sending",  # being sent (its lease runs)
+                        and_(
+                            Notification.status == "pending",
+                            Notification.next_attempt_at <= utcnow(),
+                        ),
+                    ),
                 )
             )
         return not busy and not replying
