@@ -39,11 +39,13 @@ _current: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: an exception (and its log line) shows the SQL, never the values
+    # bound to it, which are citizens' numbers and descriptions.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _make_sqlite_transactions_immediate(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _make_sqlite_transactions_immediate(engine: Engine) -> None:
