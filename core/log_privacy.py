@@ -85,3 +85,11 @@ def install(mask: Mask) -> MaskingFilter:
             if not any(isinstance(f, MaskingFilter) for f in handler.filters):
                 handler.addFilter(masking)
     return masking
+
+
+def uninstall() -> None:
+    """Take every MaskingFilter off the handlers again (for tests)."""
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", ()):
+            for found in [f for f in handler.filters if isinstance(f, MaskingFilter)]:
+                handler.removeFilter(found)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from core.db import transaction
-from core.log_privacy import WITHHELD, MaskingFilter, install
+from core.log_privacy import WITHHELD, MaskingFilter, install, uninstall
 from dialogue.models import Conversation
 from nlu.entities.pii import mask_pii
 
@@ -80,6 +80,7 @@ def test_install_covers_the_root_handlers_once() -> None:
         assert sum(isinstance(f, MaskingFilter) for f in handler.filters) == 1
     finally:
         root.removeHandler(handler)
+        uninstall()
 
 
 def test_the_cli_installs_the_filter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,6 +98,7 @@ def test_the_cli_installs_the_filter(monkeypatch: pytest.MonkeyPatch) -> None:
         assert any(isinstance(f, MaskingFilter) for f in handler.filters)
     finally:
         root.removeHandler(handler)
+        uninstall()
 
 
 def test_a_real_integrity_error_carries_no_parameters(

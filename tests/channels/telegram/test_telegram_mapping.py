@@ -256,3 +256,36 @@ def test_long_text_is_split_at_line_breaks() -> None:
     assert len(calls) == 3
     # Only the last part carries the buttons.
     assert [c.params.get("reply_markup") is not None for c in calls] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&" * 5000,  # "&amp;" each: a cut by escaped length would land inside one
+        "a<b>" * 2000,
+        "😀" * 3000,  # 2 UTF-16 units each: 6000 units in 3000 characters
+        "tulisan " + "🇮🇩" * 2500,
+    ],
+    ids=["ampersands", "tags", "emoji", "flags"],
+)
+def test_long_text_is_split_on_entity_and_grapheme_boundaries(text: str) -> None:
+    import html
+
+    sent = [c.params["text"] for c in _send(Outbound(text=text)).named("sendMessage")]
+    assert len(sent) > 1
+    assert "".join(html.unescape(part) for part in sent) == text
+    for part in sent:
+        assert html.escape(html.unescape(part), quote=False) == part  # whole entities only
+        assert len(part.encode("utf-16-le")) // 2 <= 4096  # what the Bot API counts
+        regional = sum(0x1F1E6 <= ord(c) <= 0x1F1FF for c in html.unescape(part))
+        assert regional % 2 == 0  # flags (pairs of indicators) stay whole
+
+
+def test_a_nan_location_becomes_an_invalid_pin(tmp_path: Path) -> None:
+    """JSON may carry NaN (Python's json reads it); the engine's sanitizer refuses it."""
+    from dialogue.messages import INVALID_LOCATION
+    from dialogue.sanitize import sanitize_inbound
+
+    inbound = _inbound(tmp_path, location={"latitude": float("nan"), "longitude": 105.3})
+    cleaned = sanitize_inbound(inbound)
+    assert cleaned.location is None and cleaned.unsupported == INVALID_LOCATION
