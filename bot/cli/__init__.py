@@ -8,6 +8,7 @@ sla.py       sla sweep | report
 whatsapp.py  whatsapp status | retry-failed | purge
 logs.py      logs purge (message log retention); the PII filter on log handlers
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
+queue.py     queue status | retry | drop (stored updates and events, the outbox)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from bot.cli import knowledge, logs, serve, sla, staff, tickets, whatsapp, workflow
+from bot.cli import knowledge, logs, queue, serve, sla, staff, tickets, whatsapp, workflow
 from core.settings import get_settings
 
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     whatsapp.register(sub)
     logs.register(sub)
     knowledge.register(sub)
+    queue.register(sub)
     return parser
 
 
