@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,6 +72,21 @@ def save_state(
     conversation.state = state
     conversation.events = events
     session.flush()
+
+
+def updates_since(*, session: Session, conversation: Conversation, since: datetime) -> int:
+    """How many messages of this conversation arrived since `since` (this one included)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.conversation_id == conversation.id,
+                ProcessedUpdate.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def bounded(section: dict[str, Any]) -> dict[str, Any]:
