@@ -39,11 +39,30 @@ _current: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: an exception (and its log line) shows the SQL, never the values
+    # bound to it, which are citizens' numbers and descriptions.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _make_sqlite_transactions_immediate(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _drop_server_detail)
+    return engine
+
+
+def _drop_server_detail(context: Any) -> None:
+    """PostgreSQL's DETAIL repeats the values of the row ("Key (user_key)=(62812...)",
+    "Failing row contains (..., description, ...)"): keep only the primary message in
+    the exception (and so in its log line). `orig.diag` still has every field."""
+    orig = context.original_exception
+    primary = getattr(getattr(orig, "diag", None), "message_primary", None)
+    if not primary or str(orig).strip() == primary:
+        return
+    orig.args = (primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args:
+        name = f"{type(orig).__module__}.{type(orig).__name__}"
+        wrapped.args = (f"({name}) {primary}", *wrapped.args[1:])
 
 
 def _make_sqlite_transactions_immediate(engine: Engine) -> None:

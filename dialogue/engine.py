@@ -27,6 +27,7 @@ from dialogue.messages import Inbound, Outbound
 from dialogue.models import Conversation
 from dialogue.responses import render_message, render_response
 from dialogue.rules import RuleBook, get_rules
+from dialogue.sanitize import sanitize_inbound
 from dialogue.tracker import TrackerState
 from nlu.entities import mask_pii
 
@@ -80,8 +81,10 @@ class DialogueEngine:
 
         Races between workers (two first messages of a new user, a redelivery
         while the original is still running) are settled in `store` by row
-        locks and savepoints, so nothing here retries.
+        locks and savepoints, so nothing here retries. The message is cleaned
+        first (`sanitize`), so every channel gets the same hygiene.
         """
+        inbound = sanitize_inbound(inbound)
         with transaction(self.database_url) as session:
             conversation = store.lock_conversation(
                 session=session, channel=inbound.channel, user_key=inbound.user_key
@@ -123,7 +126,7 @@ class DialogueEngine:
                     conversation=conversation,
                     direction="out",
                     update_id=inbound.update_id,
-                    payload=reply.to_dict(),
+                    payload=_logged_reply(reply),
                 )
             if self.reply_sink is not None:
                 self.reply_sink(session, inbound, turn.replies)
@@ -254,6 +257,17 @@ def _inbound_dict(inbound: Inbound) -> dict[str, Any]:
         "photo": None if inbound.photo is None else inbound.photo.__dict__,
         "button_payload": inbound.button_payload,
         "unsupported": inbound.unsupported,
+    }
+
+
+def _logged_reply(reply: Outbound) -> dict[str, Any]:
+    """A reply as logged: it may echo what the citizen typed (the confirmation
+    quotes the description), so its text and button titles are masked too."""
+    data = reply.to_dict()
+    return {
+        **data,
+        "text": None if reply.text is None else mask_pii(reply.text),
+        "buttons": [{**b, "title": mask_pii(b["title"])} for b in data["buttons"]],
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from dialogue.messages import Inbound
+from dialogue.messages import INVALID_LOCATION, MEDIA_TOO_LARGE, Inbound
 from nlu.config import fallback_threshold
 
 ParseFn = Callable[[str], dict[str, Any]]
@@ -19,6 +19,9 @@ ParseFn = Callable[[str], dict[str, Any]]
 # Longer texts are cut before classification (the full text stays in the message log).
 MAX_TEXT_CHARS = 10_000
 FALLBACK_INTENT = "nlu_fallback"
+# Unsupported kinds with an intent of their own: a bad pin is answered like a pin
+# (the location checks say it is not valid), a too large file says so.
+MEDIA_TOO_LARGE_INTENT = "media_terlalu_besar"
 
 
 def _fixed(intent: str, text: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -68,6 +71,12 @@ def interpret(
     metadata: dict[str, Any] = {"channel": inbound.channel, "update_id": inbound.update_id}
     if inbound.sender_phone:
         metadata["sender_phone"] = inbound.sender_phone
+    if inbound.unsupported == INVALID_LOCATION:
+        metadata["unsupported"] = inbound.unsupported
+        return _fixed("kirim_lokasi", "/kirim_lokasi"), metadata
+    if inbound.unsupported == MEDIA_TOO_LARGE:
+        metadata["unsupported"] = inbound.unsupported
+        return _fixed(MEDIA_TOO_LARGE_INTENT, ""), metadata
     if inbound.unsupported:
         metadata["unsupported"] = inbound.unsupported
         return _fixed("tidak_didukung", ""), metadata

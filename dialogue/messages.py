@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# Values of `Inbound.unsupported` the engine answers with a message of their own.
+# A pin that is no place on earth (NaN, infinite, out of range): "koordinat tidak valid".
+INVALID_LOCATION = "location_invalid"
+# A file over the channel's download cap (never fetched): "terlalu besar".
+MEDIA_TOO_LARGE = "media_too_large"
 
 
 @dataclass(frozen=True)
@@ -95,24 +103,75 @@ class Outbound:
         )
 
 
-def split_text(text: str, limit: int) -> list[str]:
+CharCost = Callable[[str], int]
+
+
+def _one(_: str) -> int:
+    return 1
+
+
+def _joins_previous(ch: str) -> bool:
+    """A character that belongs to the grapheme before it: a combining mark, a
+    zero-width joiner, a variation selector, an emoji skin tone or tag."""
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or code == 0x200D
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def _is_regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def _safe_cut(line: str, limit: int, cost: CharCost) -> int:
+    """The longest prefix of `line` within `limit` that ends on a grapheme boundary
+    (never between a letter and its mark, inside an emoji sequence or a flag)."""
+    used, end = 0, 0
+    for i, ch in enumerate(line):
+        used += cost(ch)
+        if used > limit:
+            break
+        end = i + 1
+    cut = end
+    while 0 < cut < len(line) and (_joins_previous(line[cut]) or line[cut - 1] == "\u200d"):
+        cut -= 1
+    if 0 < cut < len(line) and _is_regional(line[cut]):
+        run = 0  # flags are pairs: cut only after an even number of indicators
+        while cut - run - 1 >= 0 and _is_regional(line[cut - run - 1]):
+            run += 1
+        cut -= run % 2
+    return cut or max(end, 1)  # one grapheme longer than the limit: cut it anyway
+
+
+def split_text(text: str, limit: int, *, cost: CharCost = _one) -> list[str]:
     """Split at line breaks so that every part fits one message of at most `limit`
-    characters (a single longer line is cut)."""
+    (a single longer line is cut, on a grapheme boundary). `cost` is what a
+    character counts for (default 1): a channel that escapes or counts UTF-16
+    units says so, and splits the raw text before escaping it."""
     parts: list[str] = []
-    current = ""
+    current, current_cost = "", 0
     for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: hard cut
+        line_cost = sum(cost(ch) for ch in line)
+        while line_cost > limit:  # a single over-long line: hard cut
             if current:
                 parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+                current, current_cost = "", 0
+            cut = _safe_cut(line, limit, cost)
+            parts.append(line[:cut])
+            line = line[cut:]
+            line_cost = sum(cost(ch) for ch in line)
+        joined = current_cost + cost("\n") + line_cost if current else line_cost
+        if current and joined > limit:
             parts.append(current)
-            current = line
+            current, current_cost = line, line_cost
+        elif current:
+            current, current_cost = f"{current}\n{line}", joined
         else:
-            current = candidate
+            current, current_cost = line, line_cost
     if current or not parts:
         parts.append(current)
     return parts

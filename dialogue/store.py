@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dialogue.models import Conversation, MessageLog, ProcessedUpdate
 
-# The message log keeps what users sent; absurdly long texts are cut to keep rows sane.
-MAX_LOGGED_TEXT = 20_000
+# The message log keeps what was said, masked (the engine masks); a text longer than
+# this is cut and marked with its full length, so one huge payload cannot bloat the table.
+MAX_LOGGED_TEXT = 4_000
+TRUNCATED_KEY = "truncated_from"
+# Redelivery guard ids are kept at least this long whatever the retention asked:
+# Meta retries a webhook for up to 7 days, Telegram keeps an update for 24 hours.
+MIN_PROCESSED_UPDATE_DAYS = 7
 
 
 def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conversation:
@@ -83,6 +89,14 @@ def updates_since(*, session: Session, conversation: Conversation, since: dateti
     )
 
 
+def bounded(section: dict[str, Any]) -> dict[str, Any]:
+    """The section with its "text" cut to MAX_LOGGED_TEXT, marked with the full length."""
+    text = section.get("text")
+    if isinstance(text, str) and len(text) > MAX_LOGGED_TEXT:
+        return {**section, "text": text[:MAX_LOGGED_TEXT], TRUNCATED_KEY: len(text)}
+    return section
+
+
 def log_message(
     *,
     session: Session,
@@ -91,9 +105,10 @@ def log_message(
     payload: dict[str, Any],
     update_id: str | None = None,
 ) -> None:
-    text = payload.get("text")
-    if isinstance(text, str) and len(text) > MAX_LOGGED_TEXT:
-        payload = {**payload, "text": text[:MAX_LOGGED_TEXT], "truncated_from": len(text)}
+    """Store one message of the log; texts (top level and the inbound's) are bounded."""
+    payload = bounded(payload)
+    if isinstance(payload.get("inbound"), dict):
+        payload = {**payload, "inbound": bounded(payload["inbound"])}
     session.add(
         MessageLog(
             conversation_id=conversation.id,
@@ -101,4 +116,25 @@ def log_message(
             update_id=update_id,
             payload=payload,
         )
+    )
+
+
+@dataclass(frozen=True)
+class Purged:
+    messages: int
+    updates: int
+
+
+def purge_logs(*, session: Session, before: datetime, now: datetime) -> Purged:
+    """Delete message log rows older than `before`, and redelivery guard ids older
+    than `before` but never younger than MIN_PROCESSED_UPDATE_DAYS (a platform may
+    still redeliver those; anything older is no real redelivery)."""
+    guard_before = min(before, now - timedelta(days=MIN_PROCESSED_UPDATE_DAYS))
+    messages = session.execute(delete(MessageLog).where(MessageLog.created_at < before))
+    updates = session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.created_at < guard_before)
+    )
+    return Purged(
+        messages=int(getattr(messages, "rowcount", 0) or 0),
+        updates=int(getattr(updates, "rowcount", 0) or 0),
     )

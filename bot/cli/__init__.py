@@ -6,6 +6,7 @@ workflow.py  tickets queue and the workflow actions (forward, reject, resolve, .
 staff.py     users add | list, chats add | list
 sla.py       sla sweep | report
 whatsapp.py  whatsapp status | retry-failed | purge
+logs.py      logs purge (message log retention); the PII filter on log handlers
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
 queue.py     queue status | retry | drop (stored updates and events, the outbox)
 """
@@ -16,7 +17,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from bot.cli import knowledge, queue, serve, sla, staff, tickets, whatsapp, workflow
+from bot.cli import knowledge, logs, queue, serve, sla, staff, tickets, whatsapp, workflow
 from core.settings import get_settings
 
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff.register(sub)
     sla.register(sub)
     whatsapp.register(sub)
+    logs.register(sub)
     knowledge.register(sub)
     queue.register(sub)
     return parser
@@ -52,4 +54,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logs.install_log_masking()
     return int(args.func(args))

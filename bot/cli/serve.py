@@ -65,14 +65,35 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return _cmd_chat(args)
 
 
+# uvicorn's limits for slow or greedy clients (a slow *body* is the webhooks' job:
+# channels.http_body.read_body). Meta and Telegram send small bodies at once.
+SERVER_LIMITS: dict[str, Any] = {
+    "timeout_keep_alive": 5,  # seconds an idle keep-alive connection is kept
+    "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers, bytes
+    "limit_concurrency": 200,  # connections + tasks; beyond it 503, which platforms retry
+    "backlog": 256,
+    "timeout_graceful_shutdown": 10,  # seconds for requests in flight at shutdown
+}
+
+
+def server_config(app: Any, *, host: str, port: int) -> Any:
+    """The uvicorn Config `bot serve` runs with (its limits included)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from bot.cli.logs import install_log_masking
     from bot.web import DropQueryStrings, create_app
 
     _prepare()
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    config = server_config(create_app(), host=args.host, port=args.port)
+    install_log_masking()  # uvicorn's handlers exist now (made by the Config)
+    uvicorn.Server(config).run()
     return 0
 
 

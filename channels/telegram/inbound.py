@@ -11,7 +11,7 @@ import yaml
 from telegram import Bot, Message, Update
 from telegram.error import TelegramError
 
-from dialogue.messages import GeoPoint, Inbound, InboundMedia
+from dialogue.messages import MEDIA_TOO_LARGE, GeoPoint, Inbound, InboundMedia
 
 CHANNEL = "telegram"
 COMMANDS_FILE = Path(__file__).with_name("commands.yml")
@@ -72,17 +72,22 @@ def _unsupported_kind(message: Message) -> str:
     return "other"
 
 
-async def _download(bot: Bot, file_id: str, size: int | None, directory: Path) -> Path | None:
+# What the Bot API answers getFile for a file over its cap.
+TOO_BIG_ERROR = "file is too big"
+
+
+async def _download(bot: Bot, file_id: str, size: int | None, directory: Path) -> Path | str:
+    """The downloaded file, or why not: MEDIA_TOO_LARGE or "unavailable"."""
     if size is not None and size > MAX_DOWNLOAD_BYTES:
-        return None
+        return MEDIA_TOO_LARGE
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / uuid.uuid4().hex
     try:
         telegram_file = await bot.get_file(file_id)
         await telegram_file.download_to_drive(target)
-    except TelegramError:
+    except TelegramError as error:
         target.unlink(missing_ok=True)
-        return None
+        return MEDIA_TOO_LARGE if TOO_BIG_ERROR in str(error).lower() else "unavailable"
     return target
 
 
@@ -117,7 +122,9 @@ async def to_inbound(update: Update, bot: Bot, *, download_dir: Path) -> Inbound
     if message.photo:
         largest = max(message.photo, key=lambda p: p.width * p.height)
         path = await _download(bot, largest.file_id, largest.file_size, download_dir)
-        if path is None:
+        if path == MEDIA_TOO_LARGE:
+            return replace(base, unsupported=MEDIA_TOO_LARGE, text=message.caption)
+        if not isinstance(path, Path):
             return replace(base, unsupported="photo_unavailable")
         media = InboundMedia(str(path), "image/jpeg", None)
         return replace(base, photo=media, text=message.caption)
@@ -125,7 +132,9 @@ async def to_inbound(update: Update, bot: Bot, *, download_dir: Path) -> Inbound
         # Any document goes to the photo check, which explains what is accepted.
         document = message.document
         path = await _download(bot, document.file_id, document.file_size, download_dir)
-        if path is None:
+        if path == MEDIA_TOO_LARGE:
+            return replace(base, unsupported=MEDIA_TOO_LARGE, text=message.caption)
+        if not isinstance(path, Path):
             return replace(base, unsupported="document_unavailable")
         media = InboundMedia(str(path), document.mime_type, document.file_name)
         return replace(base, photo=media, text=message.caption)

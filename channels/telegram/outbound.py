@@ -1,7 +1,9 @@
 """Outbound -> Telegram Bot API calls.
 
 - Text is sent with HTML parse mode, everything escaped (the engine sends plain
-  text, which may quote what the citizen wrote).
+  text, which may quote what the citizen wrote). A long text is split before it
+  is escaped, each character counted as its escaped form in UTF-16 units (what
+  the 4096 limit counts), so a cut never falls inside "&amp;" or an emoji.
 - Buttons become an inline keyboard whose callback data is the payload; a
   payload over Telegram's 64-byte limit falls back to the button's title, which
   the engine resolves like a typed label.
@@ -41,6 +43,12 @@ class Labels:
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
+def escaped_cost(ch: str) -> int:
+    """What one character of plain text counts for in the HTML sent: its escaped
+    form ("&" is "&amp;") in UTF-16 code units (an emoji outside the BMP is 2)."""
+    return len(html.escape(ch, quote=False).encode("utf-16-le")) // 2
+
+
 def callback_data(button: Button) -> str:
     if len(button.payload.encode("utf-8")) <= MAX_CALLBACK_BYTES:
         return button.payload
@@ -70,12 +78,14 @@ async def send_outbound(bot: Bot, chat_id: int | str, message: Outbound, labels:
     """Send one Outbound as one or more Bot API calls, in order."""
     markup = reply_markup(message, labels)
     if message.text and message.text.strip():
-        # Escaping can lengthen the text, so split the escaped form.
-        parts = split_text(html.escape(message.text, quote=False), MessageLimit.MAX_TEXT_LENGTH)
+        parts = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH, cost=escaped_cost)
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             await bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+                chat_id,
+                html.escape(part, quote=False),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
             )
         markup_sent = True
     else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.whatsapp.client import GraphClient, GraphError, MediaTooLargeError
-from dialogue.messages import GeoPoint, Inbound, InboundMedia
+from dialogue.messages import INVALID_LOCATION, MEDIA_TOO_LARGE, GeoPoint, Inbound, InboundMedia
 
 log = logging.getLogger(__name__)
 
@@ -119,16 +119,19 @@ def _reply(base: Inbound, reply_id: str, title: str) -> Inbound:
 
 async def _download(
     client: GraphClient, media_id: str, directory: Path
-) -> tuple[Path, str | None] | None:
+) -> tuple[Path, str | None] | str:
+    """The file and its mime type, or why not: MEDIA_TOO_LARGE or "unavailable"."""
     try:
         info = await client.media_info(media_id)
         if info.file_size is not None and info.file_size > MAX_DOWNLOAD_BYTES:
-            return None
+            return MEDIA_TOO_LARGE
         target = directory / uuid.uuid4().hex
         await client.download(info.url, target, max_bytes=MAX_DOWNLOAD_BYTES)
-    except (GraphError, MediaTooLargeError) as error:
+    except MediaTooLargeError:  # the announced size was missing or wrong
+        return MEDIA_TOO_LARGE
+    except GraphError as error:
         log.warning("whatsapp media %s could not be fetched: %s", media_id, error)
-        return None
+        return "unavailable"
     return target, info.mime_type
 
 
@@ -149,12 +152,15 @@ async def to_inbound(
     if message.type == "location":
         try:
             point = GeoPoint(float(data["latitude"]), float(data["longitude"]))
-        except (KeyError, TypeError, ValueError):
-            return replace(base, unsupported="location")
+        except (KeyError, TypeError, ValueError, OverflowError):
+            # Answered as a pin that is not valid (the engine also refuses NaN/Inf).
+            return replace(base, unsupported=INVALID_LOCATION)
         return replace(base, location=point)
     if message.type in MEDIA_TYPES:
         fetched = await _download(client, str(data.get("id") or ""), download_dir)
-        if fetched is None:
+        if fetched == MEDIA_TOO_LARGE:
+            return replace(base, unsupported=MEDIA_TOO_LARGE, text=data.get("caption"))
+        if isinstance(fetched, str):
             return replace(base, unsupported=f"{message.type}_unavailable")
         path, mime = fetched
         media = InboundMedia(str(path), mime or data.get("mime_type"), data.get("filename"))

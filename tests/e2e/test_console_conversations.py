@@ -154,6 +154,16 @@ def test_location_outside_lampung_and_invalid_are_asked_again(chat: Chat) -> Non
     assert "foto" in reply.lower()
 
 
+def test_nan_and_infinite_locations_are_refused_with_a_message(chat: Chat) -> None:
+    """A NaN pin once gave 150 s of silence (the JSON columns refused it on PostgreSQL)."""
+    chat.say(COMPLAINT)
+    for typed in ("nan nan", "-5.37 inf", "1e400 105.2", "-inf -nan"):
+        reply = chat.say(f"/lokasi {typed}")
+        assert "tidak valid" in reply and "Kirim lokasi" in reply
+    reply = chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")
+    assert "foto" in reply.lower()
+
+
 def test_missing_and_non_image_files_are_asked_again(chat: Chat, tmp_path: Path) -> None:
     chat.say(COMPLAINT)
     chat.say(f"/lokasi {RAJABASA[0]} {RAJABASA[1]}")

@@ -18,7 +18,7 @@ from channels.telegram.outbound import (
     callback_data,
     send_outbound,
 )
-from dialogue.messages import Button, GeoPoint, Outbound, Venue, split_text
+from dialogue.messages import MEDIA_TOO_LARGE, Button, GeoPoint, Outbound, Venue, split_text
 from tests.support.telegram_offline import OfflineRequest, offline_bot
 
 USER = {"id": 42, "is_bot": False, "first_name": "Siti", "last_name": "Aminah"}
@@ -113,8 +113,34 @@ def test_too_large_file_is_not_downloaded(tmp_path: Path) -> None:
     document = {"file_id": "huge", "file_unique_id": "h", "file_name": "video.mp4",
                 "file_size": 50 * 1024 * 1024}  # fmt: skip
     inbound = _inbound(tmp_path, request, document=document)
-    assert inbound.unsupported == "document_unavailable"
+    assert inbound.unsupported == MEDIA_TOO_LARGE  # answered "terlalu besar"
     assert request.named("getFile") == []
+
+
+def test_photo_over_the_cap_is_too_large(tmp_path: Path) -> None:
+    request = OfflineRequest()
+    sizes = [{"file_id": "huge", "file_unique_id": "h", "width": 9000, "height": 9000,
+              "file_size": 21 * 1024 * 1024}]  # fmt: skip
+    inbound = _inbound(tmp_path, request, photo=sizes, caption="foto")
+    assert inbound.unsupported == MEDIA_TOO_LARGE and inbound.photo is None
+    assert request.named("getFile") == []
+
+
+class _TooBig(OfflineRequest):
+    """getFile refused as the Bot API does for a file over 20 MB of unknown size."""
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/getFile"):
+            body = {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"}
+            return 400, json.dumps(body).encode()
+        return await super().do_request(url, method, *args, **kwargs)
+
+
+def test_a_file_the_bot_api_calls_too_big_is_too_large(tmp_path: Path) -> None:
+    document = {"file_id": "big", "file_unique_id": "b", "file_name": "foto.png"}
+    inbound = _inbound(tmp_path, _TooBig(), document=document)
+    assert inbound.unsupported == MEDIA_TOO_LARGE
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(
@@ -230,3 +256,36 @@ def test_long_text_is_split_at_line_breaks() -> None:
     assert len(calls) == 3
     # Only the last part carries the buttons.
     assert [c.params.get("reply_markup") is not None for c in calls] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&" * 5000,  # "&amp;" each: a cut by escaped length would land inside one
+        "a<b>" * 2000,
+        "😀" * 3000,  # 2 UTF-16 units each: 6000 units in 3000 characters
+        "tulisan " + "🇮🇩" * 2500,
+    ],
+    ids=["ampersands", "tags", "emoji", "flags"],
+)
+def test_long_text_is_split_on_entity_and_grapheme_boundaries(text: str) -> None:
+    import html
+
+    sent = [c.params["text"] for c in _send(Outbound(text=text)).named("sendMessage")]
+    assert len(sent) > 1
+    assert "".join(html.unescape(part) for part in sent) == text
+    for part in sent:
+        assert html.escape(html.unescape(part), quote=False) == part  # whole entities only
+        assert len(part.encode("utf-16-le")) // 2 <= 4096  # what the Bot API counts
+        regional = sum(0x1F1E6 <= ord(c) <= 0x1F1FF for c in html.unescape(part))
+        assert regional % 2 == 0  # flags (pairs of indicators) stay whole
+
+
+def test_a_nan_location_becomes_an_invalid_pin(tmp_path: Path) -> None:
+    """JSON may carry NaN (Python's json reads it); the engine's sanitizer refuses it."""
+    from dialogue.messages import INVALID_LOCATION
+    from dialogue.sanitize import sanitize_inbound
+
+    inbound = _inbound(tmp_path, location={"latitude": float("nan"), "longitude": 105.3})
+    cleaned = sanitize_inbound(inbound)
+    assert cleaned.location is None and cleaned.unsupported == INVALID_LOCATION

@@ -347,3 +347,29 @@ def test_half_a_whatsapp_configuration_stops_the_start(db: str, media_dir: Path)
     settings = Settings(database_url=db, media_dir=media_dir, whatsapp_app_secret="s")
     with pytest.raises(RuntimeError, match="WHATSAPP_PHONE_NUMBER_ID"):
         create_app(settings=settings)
+
+
+# --- bad input at the edge ----------------------------------------------------------------
+
+
+def test_a_file_over_the_download_cap_is_answered_too_large(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import channels.whatsapp.inbound as inbound_module
+
+    monkeypatch.setattr(inbound_module, "MAX_DOWNLOAD_BYTES", 1024)  # instead of 20 MB
+    media_id = served.fake.add_media(jpeg((1200, 900)), "image/jpeg")
+    texts = body_texts(served.send(events.image_message(WA, media_id)))
+    assert any("terlalu besar" in t for t in texts), texts
+    assert not any("belum bisa saya proses" in t for t in texts)
+
+
+def test_a_nan_pin_is_answered_not_silent(served: Served) -> None:
+    served.say(WA, "jln depan rumah rusak parah bgt min, lubang gede")
+    body = events.location_message(WA, 0.0, 0.0)
+    location = body["entry"][0]["changes"][0]["value"]["messages"][0]["location"]
+    location["latitude"] = "NaN"
+    texts = body_texts(served.send(body))
+    assert any("tidak valid" in t for t in texts), texts
+    after_pin = body_texts(served.send(events.location_message(WA, *RAJABASA)))
+    assert any("foto" in t.lower() for t in after_pin)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from channels.whatsapp.client import GraphClient
+from channels.whatsapp.client import GraphClient, MediaInfo
 from channels.whatsapp.inbound import (
     MAX_DOWNLOAD_BYTES,
     IncomingMessage,
@@ -17,7 +18,7 @@ from channels.whatsapp.inbound import (
     parse_body,
     to_inbound,
 )
-from dialogue.messages import GeoPoint, Inbound
+from dialogue.messages import INVALID_LOCATION, MEDIA_TOO_LARGE, GeoPoint, Inbound
 from tests.support import webhook_events as events
 from tests.support.fake_graph import FakeGraph
 
@@ -94,7 +95,8 @@ def test_media_that_cannot_be_fetched_is_unsupported(
     assert inbound.unsupported == "image_unavailable" and inbound.photo is None
     huge = fake.add_media(b"x" * (MAX_DOWNLOAD_BYTES + 1), "image/jpeg")
     inbound = _inbound(events.image_message(WA, huge), fake, client, tmp_path)
-    assert inbound.unsupported == "image_unavailable"
+    # Too large is said as such ("terlalu besar"), not as "cannot process".
+    assert inbound.unsupported == MEDIA_TOO_LARGE and inbound.photo is None
     assert not list(tmp_path.iterdir())  # nothing half-written left behind
 
 
@@ -155,3 +157,40 @@ def test_message_without_a_sender_number_is_skipped_with_a_warning(
     del message["from"]
     assert parse_body(body, phone_number_id=fake.phone_number_id) == []
     assert message["id"] in caplog.text and "no sender number" in caplog.text
+
+
+def test_media_over_the_cap_without_a_size_is_too_large(
+    fake: FakeGraph, client: GraphClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The download itself stops at the cap when the announced size is missing."""
+    import channels.whatsapp.inbound as inbound_module
+
+    monkeypatch.setattr(inbound_module, "MAX_DOWNLOAD_BYTES", 10)
+    media_id = fake.add_media(b"x" * 11, "image/jpeg")
+    original = client.media_info
+
+    async def no_size(media: str) -> MediaInfo:
+        return dataclasses.replace(await original(media), file_size=None)
+
+    monkeypatch.setattr(client, "media_info", no_size)
+    body = events.image_message(WA, media_id, caption="foto")
+    inbound = _inbound(body, fake, client, tmp_path)
+    assert inbound.unsupported == MEDIA_TOO_LARGE
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "point", [("NaN", "105.2"), ("-5.3", "Infinity"), ("1e400", "105.2"), ("x", "1"), (None, 2)]
+)
+def test_a_location_that_is_no_number_is_an_invalid_pin(
+    point: tuple[object, object], fake: FakeGraph, client: GraphClient, tmp_path: Path
+) -> None:
+    body = events.location_message(WA, 0.0, 0.0)
+    location = body["entry"][0]["changes"][0]["value"]["messages"][0]["location"]
+    location["latitude"], location["longitude"] = point
+    inbound = _inbound(body, fake, client, tmp_path)
+    if inbound.location is not None:  # "NaN" parses: the engine's sanitizer refuses it
+        from dialogue.sanitize import sanitize_inbound
+
+        inbound = sanitize_inbound(inbound)
+    assert inbound.location is None and inbound.unsupported == INVALID_LOCATION

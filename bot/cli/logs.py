@@ -1,0 +1,59 @@
+"""Personal data out of logs (part of `python -m bot`).
+
+python -m bot logs purge --days N   delete message log rows older than N days
+
+`install_log_masking` puts the PII filter (core.log_privacy with nlu's one rule,
+`mask_pii`) on every log handler; the CLI calls it once logging is set up, and
+`bot serve` again after uvicorn has made its handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from typing import Any
+
+from bot.texts import TEXTS
+from core.timestamps import utcnow
+
+
+def install_log_masking() -> None:
+    from core.log_privacy import install
+    from nlu.entities.pii import mask_pii
+
+    install(mask_pii)
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from core.db import transaction
+    from dialogue import store
+
+    if args.days < 1:
+        print(TEXTS.text("logs", "days_positive"), file=sys.stderr)
+        return 2
+    now = utcnow()
+    with transaction() as session:
+        purged = store.purge_logs(session=session, before=now - timedelta(days=args.days), now=now)
+    print(
+        TEXTS.text(
+            "logs",
+            "purged",
+            pesan=purged.messages,
+            id=purged.updates,
+            hari=max(args.days, store.MIN_PROCESSED_UPDATE_DAYS),
+        )
+    )
+    return 0
+
+
+def register(sub: Any) -> None:
+    logs = sub.add_parser("logs", help="the message log: retention")
+    logs_sub = logs.add_subparsers(dest="logs_command", required=True)
+    purge = logs_sub.add_parser(
+        "purge",
+        help="delete message log rows older than N days (redelivery guard ids: "
+        "older than max(N, 7) days)",
+    )
+    purge.add_argument("--days", type=int, required=True, help="keep the last N days")
+    purge.set_defaults(func=_cmd_purge)
