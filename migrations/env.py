@@ -85,7 +85,7 @@ def run_migrations_online() -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # A plain engine, not core.db's: the app engine forces foreign keys on for SQLite,
     # which breaks batch (copy-and-move) table rebuilds.
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     try:
         with engine.connect() as conn:
             _run(conn)

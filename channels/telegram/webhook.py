@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from channels.http_body import BodyError, read_body
 from channels.telegram import store
 from channels.telegram.processor import processor_of
 from core.db import transaction
@@ -25,6 +26,17 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
+
+
+# Telegram's updates are small (a message, a photo's file id); far bigger is not Telegram.
+MAX_BODY_BYTES = 1024 * 1024
+BODY_TIMEOUT_SECONDS = 10.0
+
+
+def _no_constants(name: str) -> Any:
+    """NaN and Infinity are not JSON (PostgreSQL's JSON type refuses them): a 400, not
+    a 503 that Telegram would retry for ever."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _store(data: dict[str, Any]) -> int | None:
@@ -41,7 +53,11 @@ async def receive(request: Request) -> Response:
     if not hmac.compare_digest(given.encode(), secret.encode()):
         return Response(status_code=403)
     try:
-        data: Any = json.loads(await request.body())
+        raw = await read_body(request, max_bytes=MAX_BODY_BYTES, timeout=BODY_TIMEOUT_SECONDS)
+    except BodyError as error:  # too large, too slow, or broken off
+        return Response(status_code=error.status)
+    try:
+        data: Any = json.loads(raw, parse_constant=_no_constants)
         store.update_id_of(data)
     except (ValueError, RecursionError):
         return Response(status_code=400)

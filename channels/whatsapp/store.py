@@ -59,7 +59,7 @@ def parse_event_body(body: bytes) -> dict[str, Any]:
     """The webhook body as a JSON object; ValueError for anything else (not JSON,
     not an object, or nested deeper than any Meta body)."""
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_no_constants)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     if not isinstance(data, dict):
@@ -67,6 +67,11 @@ def parse_event_body(body: bytes) -> dict[str, Any]:
     if _depth(data) > MAX_JSON_DEPTH:
         raise ValueError("JSON nested too deeply")
     return data
+
+
+def _no_constants(name: str) -> Any:
+    """NaN and Infinity are not JSON (PostgreSQL's JSON type refuses them)."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _depth(value: dict[str, Any] | list[Any]) -> int:

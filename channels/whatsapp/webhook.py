@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from channels.http_body import BodyError, read_body
 from channels.whatsapp import store
 from channels.whatsapp.app import WhatsAppChannel
 from channels.whatsapp.signature import (
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 WHATSAPP_WEBHOOK_PATH = "/whatsapp/webhook"
 # Meta batches at most a few hundred updates per POST; anything far bigger is not Meta.
 MAX_BODY_BYTES = 3 * 1024 * 1024
+# Meta posts a few kilobytes at once; a body still arriving after this is held open
+# by something else.
+BODY_TIMEOUT_SECONDS = 10.0
 
 
 def _channel(request: Request) -> WhatsAppChannel | None:
@@ -50,16 +54,6 @@ def _store(body: bytes, database_url: str) -> int | None:
         return store.record_event(session=session, body=body)
 
 
-async def _read_bounded(request: Request) -> bytes | None:
-    """The body, or None past MAX_BODY_BYTES (whatever Content-Length claims)."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
 async def receive(request: Request) -> Response:
     channel = _channel(request)
     if channel is None:
@@ -67,9 +61,10 @@ async def receive(request: Request) -> Response:
     signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:
         return Response(status_code=401)
-    body = await _read_bounded(request)
-    if body is None:
-        return Response(status_code=413)
+    try:
+        body = await read_body(request, max_bytes=MAX_BODY_BYTES, timeout=BODY_TIMEOUT_SECONDS)
+    except BodyError as error:  # too large, too slow, or broken off
+        return Response(status_code=error.status)
     if not signature_valid(body, signature, channel.app_secret):
         log.warning("whatsapp webhook: wrong signature, %s bytes refused", len(body))
         return Response(status_code=403)
