@@ -57,5 +57,6 @@ class ButtonReply:
     text: str
 
 
-# (channel, user key, button data) -> the reply, or None when the data is not such a button.
-ButtonHandler = Callable[[str, str, str], ButtonReply | None]
+# (channel, presser's user key, button data, the chat it was pressed in: None for
+# a private chat with the bot) -> the answer, or None for a conversation button.
+ButtonHandler = Callable[[str, str, str, str | None], ButtonReply | None]
