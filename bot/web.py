@@ -3,7 +3,8 @@
 POST /telegram/webhook  Telegram updates; must carry the secret token header.
 GET  /whatsapp/webhook  Meta's subscription handshake (hub.verify_token).
 POST /whatsapp/webhook  WhatsApp Cloud API events; must carry X-Hub-Signature-256.
-GET  /healthz           200 when the database answers, 503 when it does not.
+GET  /healthz           200 "ok" or "degraded" (queue age, dead letters); 503 when the
+                        database does not answer.
 
 A channel whose settings are missing is not served (its routes answer 404).
 """
@@ -43,24 +44,34 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
-def _database_ok() -> bool:
+def _health() -> dict[str, Any]:
+    from bot.queues import problems, queue_status
     from core.db import transaction
 
     try:
         with transaction() as session:
             session.execute(text("SELECT 1"))
+            queues = queue_status(session=session)
     except Exception:  # any failure means "not healthy"; the reason is logged
         log.exception("health check: database unreachable")
-        return False
-    return True
+        return {"status": "error", "database": "error"}
+    found = problems(queues)
+    return {
+        "status": "degraded" if found else "ok",
+        "database": "ok",
+        "problems": found,
+        "queues": queues,
+    }
 
 
 async def healthz(request: Request) -> Response:
+    """200 "ok"; 200 "degraded" when work waits too long or dead letters exist (the
+    process still serves: a load balancer must not take it out); 503 without the
+    database."""
     import asyncio
 
-    ok = await asyncio.to_thread(_database_ok)
-    body = {"status": "ok" if ok else "error", "database": "ok" if ok else "error"}
-    return JSONResponse(body, status_code=200 if ok else 503)
+    body = await asyncio.to_thread(_health)
+    return JSONResponse(body, status_code=503 if body["status"] == "error" else 200)
 
 
 def create_app(

@@ -1,12 +1,15 @@
 """Which background tasks run in a bot process, decided in one place.
 
 - every Telegram or WhatsApp channel the process serves: its outbox worker
-  (ticket notifications and staff alerts to that channel's chats);
-- WhatsApp: the event processor (stored webhook events -> engine -> replies);
+  (ticket notifications and staff alerts to that channel's chats) and its
+  processor (stored updates or webhook events -> engine -> replies);
+- Telegram in polling mode: the poller (getUpdates, store, then confirm);
 - once per process: the SLA sweep with the leaders' digest.
 
-Polling mode (`python -m bot telegram`) hooks the tasks into PTB's start and
-stop; the ASGI app (`python -m bot serve`) runs them in its lifespan.
+Polling mode (`python -m bot telegram`) runs them, with the poller, until a
+signal (`run_telegram_polling`); the ASGI app (`python -m bot serve`) runs them
+in its lifespan. Telegram updates and WhatsApp events are stored before they
+are acknowledged, and these tasks process them from the database.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from bot.outbox import OutboxWorker, delivery_finder
 from core.clock import Clock, system_clock
 from core.db import transaction
 from core.loops import run_until_stopped
+from core.settings import Settings, get_settings
 from tickets.deadlines import service_levels
 from tickets.escalation import sweep_and_digest
 
@@ -52,10 +56,16 @@ async def sla_sweeps(stop: asyncio.Event, clock: Clock = system_clock) -> None:
     await run_until_stopped(step, stop, name="SLA sweep", idle_seconds=interval, always_pause=True)
 
 
-def telegram_tasks(application: Application) -> list[Task]:
+def telegram_tasks(
+    application: Application, *, polling: bool = False, settings: Settings | None = None
+) -> list[Task]:
+    """The stored-update processor and the outbox; with `polling`, also the poller
+    (webhook mode stores updates in the ASGI route instead)."""
     from channels.telegram.app import adapter_of
     from channels.telegram.delivery import telegram_deliver
     from channels.telegram.inbound import CHANNEL
+    from channels.telegram.poller import Poller
+    from channels.telegram.processor import processor_of
 
     adapter = adapter_of(application)
     outbox = OutboxWorker(
@@ -63,7 +73,16 @@ def telegram_tasks(application: Application) -> list[Task]:
         engine=adapter.engine,
         deliver=telegram_deliver(application.bot, adapter.labels),
     )
-    return [outbox.run]
+    tasks: list[Task] = [processor_of(application).run, outbox.run]
+    if polling:
+        settings = settings or get_settings()
+        poller = Poller(
+            application,
+            timeout=settings.telegram_poll_timeout,
+            interval=settings.telegram_poll_interval,
+        )
+        tasks.append(poller.run)
+    return tasks
 
 
 def whatsapp_tasks(channel: WhatsAppChannel) -> list[Task]:
@@ -81,12 +100,16 @@ def whatsapp_tasks(channel: WhatsAppChannel) -> list[Task]:
 
 
 def plan(
-    *, telegram: Application | None = None, whatsapp: WhatsAppChannel | None = None
+    *,
+    telegram: Application | None = None,
+    whatsapp: WhatsAppChannel | None = None,
+    telegram_polling: bool = False,
+    settings: Settings | None = None,
 ) -> list[Task]:
     """The tasks of a process serving these channels."""
     tasks: list[Task] = []
     if telegram is not None:
-        tasks += telegram_tasks(telegram)
+        tasks += telegram_tasks(telegram, polling=telegram_polling, settings=settings)
     if whatsapp is not None:
         tasks += whatsapp_tasks(whatsapp)
     if tasks:  # a process serving no channel (only /healthz) sweeps nothing
@@ -112,19 +135,17 @@ class Workers:
         self._running = []
 
 
-def hook_into_polling(application: Application) -> Workers:
-    """Start the plan after PTB's own start-up (command menu) and stop it with PTB."""
-    workers = Workers(plan(telegram=application))
-    channel_init = application.post_init
+async def run_telegram_polling(
+    application: Application, stop: asyncio.Event, *, settings: Settings | None = None
+) -> None:
+    """`python -m bot telegram`: the bot, its poller and the other tasks until `stop`."""
+    from channels.telegram.app import set_commands
 
-    async def post_init(app: Application) -> None:
-        if channel_init is not None:
-            await channel_init(app)
+    async with application:
+        await set_commands(application)
+        workers = Workers(plan(telegram=application, telegram_polling=True, settings=settings))
         await workers.start()
-
-    async def post_stop(app: Application) -> None:
-        await workers.stop()
-
-    application.post_init = post_init
-    application.post_stop = post_stop
-    return workers
+        try:
+            await stop.wait()
+        finally:
+            await workers.stop()

@@ -5,6 +5,14 @@ worker claims due rows in one transaction (status becomes the queue's "claimed"
 status, attempts grows), does the work, then settles each row: done, retried later
 with exponential backoff, or failed. Statuses and limits belong to each queue (the
 outbox and the WhatsApp event queue differ on purpose), so they are parameters here.
+
+A queue with a `lease` may process a job twice (its work must be idempotent): a
+claim holds the row until `next_attempt_at` = claim time + lease, and a claim the
+worker never settled (it died, or lost the database mid-batch) is due again once
+the lease runs out, while the process runs. A job claimed `max_attempts` times
+without being settled goes to the failed state (the dead letters) instead of
+being claimed again: a job that kills its worker cannot stop the queue. A queue
+without a lease delivers at most once: an unsettled claim stays claimed.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session
 
 from core.timestamps import utcnow
@@ -66,7 +74,8 @@ class JobQueue(Generic[RowT]):
     """A queue over `model`'s rows.
 
     `claimed` is the status of a row a worker holds; `done_at`, when given, names the
-    column stamped when a job is done (e.g. "sent_at").
+    column stamped when a job is done (e.g. "sent_at"); `lease`, when given, how long
+    a claim holds a row (see the module docstring).
     """
 
     model: type[RowT]
@@ -76,6 +85,9 @@ class JobQueue(Generic[RowT]):
     pending: str = "pending"
     failed: str = "failed"
     done_at: str | None = None
+    lease: timedelta | None = None
+    # The column that says when a job was queued (its age in `oldest_pending`).
+    queued_at: str = "created_at"
 
     def claim(
         self,
@@ -85,29 +97,38 @@ class JobQueue(Generic[RowT]):
         now: datetime | None = None,
         where: Sequence[ColumnElement[bool]] = (),
     ) -> list[RowT]:
-        """Due pending rows (plus `where`), oldest first, marked claimed.
+        """Due pending rows (plus `where`), oldest first, marked claimed; with a lease
+        also claims whose lease ran out.
 
         FOR UPDATE SKIP LOCKED lets several workers share a queue on PostgreSQL;
         SQLite serialises writers anyway.
         """
         model = self.model
+        now = now or utcnow()
+        due = model.status == self.pending
+        if self.lease is not None:
+            due = or_(due, model.status == self.claimed)
         rows = list(
             session.scalars(
                 select(model)
-                .where(
-                    model.status == self.pending,
-                    *where,
-                    model.next_attempt_at <= (now or utcnow()),
-                )
+                .where(and_(due, model.next_attempt_at <= now), *where)
                 .order_by(model.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )
         )
+        claimed = []
         for row in rows:
-            _assign(row, status=self.claimed, attempts=row.attempts + 1)
+            if row.status == self.claimed and self.policy.exhausted(row.attempts):
+                _assign(row, status=self.failed, last_error="claimed and never settled")
+                continue
+            values: dict[str, object] = {"status": self.claimed, "attempts": row.attempts + 1}
+            if self.lease is not None:
+                values["next_attempt_at"] = now + self.lease
+            _assign(row, **values)
+            claimed.append(row)
         session.flush()
-        return rows
+        return claimed
 
     def finish(self, *, session: Session, job_id: int, now: datetime | None = None) -> None:
         values: dict[str, Any] = {"status": self.done, "last_error": None}
@@ -166,6 +187,41 @@ class JobQueue(Generic[RowT]):
                 self.model.status == self.claimed, self.model.next_attempt_at <= cutoff
             )
         ).all()
+
+    # --- the operators' view: counts, age, dead letters -----------------------------
+
+    def counts(self, *, session: Session) -> dict[str, int]:
+        """Rows per status."""
+        model = self.model
+        rows = session.execute(select(model.status, func.count()).group_by(model.status))
+        return {str(status): int(count) for status, count in rows}
+
+    def oldest_waiting(self, *, session: Session) -> datetime | None:
+        """When the oldest job not yet done or failed was queued (None: none waits)."""
+        column = getattr(self.model, self.queued_at)
+        return session.scalar(
+            select(func.min(column)).where(self.model.status.in_((self.pending, self.claimed)))
+        )
+
+    def _failed(self, ids: Sequence[int] | None) -> ColumnElement[bool]:
+        condition = self.model.status == self.failed
+        return and_(condition, self.model.id.in_(ids)) if ids is not None else condition
+
+    def retry_failed(
+        self, *, session: Session, ids: Sequence[int] | None = None, now: datetime | None = None
+    ) -> int:
+        """Dead letters (all, or `ids`) back to the queue with fresh attempts."""
+        result = session.execute(
+            update(self.model)
+            .where(self._failed(ids))
+            .values(status=self.pending, attempts=0, next_attempt_at=now or utcnow())
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def drop_failed(self, *, session: Session, ids: Sequence[int] | None = None) -> int:
+        """Delete dead letters (all, or `ids`) for good."""
+        result = session.execute(delete(self.model).where(self._failed(ids)))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _assign(row: QueueRow, **values: object) -> None:

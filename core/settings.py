@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     whatsapp_status_template: str = "laporin_status_laporan"
     whatsapp_template_language: str = "id"
     log_level: str = "INFO"
+    # /healthz says "degraded" when a stored update or message waits longer than this.
+    queue_max_age_seconds: float = Field(default=300.0, gt=0)
 
     # A mistyped value stops the start with the setting's name, rather than
     # surfacing later as a connection error or a silently different behaviour.

@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.types import TypeDecorator
 
 # Imported to register their tables on Base.metadata.
+import channels.telegram.models
+import channels.whatsapp.models  # noqa: F401
 import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
 import tickets.models  # noqa: F401

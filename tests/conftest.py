@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 # Imported to complete Base.metadata.
+import channels.telegram.models
 import channels.whatsapp.models  # noqa: F401
 import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401

@@ -7,6 +7,7 @@ staff.py     users add | list, chats add | list
 sla.py       sla sweep | report
 whatsapp.py  whatsapp status | retry-failed | purge
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
+queue.py     queue status | retry | drop (stored updates and events, the outbox)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from bot.cli import knowledge, serve, sla, staff, tickets, whatsapp, workflow
+from bot.cli import knowledge, queue, serve, sla, staff, tickets, whatsapp, workflow
 from core.settings import get_settings
 
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sla.register(sub)
     whatsapp.register(sub)
     knowledge.register(sub)
+    queue.register(sub)
     return parser
 
 

@@ -30,23 +30,27 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_telegram(args: argparse.Namespace) -> int:
-    from telegram import Update
+    import asyncio
+    import signal
 
     from bot.assembly import telegram_application
-    from bot.workers import hook_into_polling
+    from bot.workers import run_telegram_polling
 
     settings = get_settings()
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set (see README: Telegram).", file=sys.stderr)
         return 2
     _prepare()
-    application = telegram_application(settings=settings)
-    hook_into_polling(application)
-    application.run_polling(
-        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-        poll_interval=settings.telegram_poll_interval,
-        timeout=settings.telegram_poll_timeout,
-    )
+    application = telegram_application(settings=settings, updater=False)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_telegram_polling(application, stop, settings=settings)
+
+    asyncio.run(main())
     return 0
 
 

@@ -15,7 +15,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from telegram import BotCommand, CallbackQuery, Update
+from telegram import Bot, BotCommand, CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -53,7 +53,12 @@ class TelegramAdapter:
         self.apology = engine.render("utter_maaf_gangguan").text or ""
 
     async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        bot = context.bot
+        """PTB's handler (an update PTB dispatches itself); errors reach `on_error`."""
+        await self.process(update, context.bot)
+
+    async def process(self, update: Update, bot: Bot) -> None:
+        """One update through the engine and back; raises when it could not be handled
+        (the stored-update processor retries it)."""
         query = update.callback_query
         if query is not None and self.buttons is not None:
             answer = await asyncio.to_thread(
@@ -69,7 +74,7 @@ class TelegramAdapter:
             return
         chat_id = int(inbound.user_key)
         try:
-            await _typing(context, chat_id)
+            await _typing(bot, chat_id)
             replies = await asyncio.to_thread(self.engine.handle, inbound)
         finally:
             if inbound.photo is not None:
@@ -96,11 +101,17 @@ class TelegramAdapter:
             exc_info=context.error,
         )
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is not None and self.apology:
-            try:
-                await context.bot.send_message(chat.id, self.apology)
-            except TelegramError:
-                log.warning("could not send the apology for update %s", update_id)
+        if chat is not None:
+            await self.apologise(context.bot, chat.id)
+
+    async def apologise(self, bot: Bot, chat_id: int) -> None:
+        """Something broke for good: say so, once, rather than stay silent."""
+        if not self.apology:
+            return
+        try:
+            await bot.send_message(chat_id, self.apology)
+        except TelegramError:
+            log.warning("could not send the apology to a chat")
 
 
 async def _acknowledge(query: CallbackQuery) -> None:
@@ -121,9 +132,9 @@ def _chat_key(query: CallbackQuery) -> str | None:
     return str(query.message.chat.id) if query.message is not None else None
 
 
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+async def _typing(bot: Bot, chat_id: int) -> None:
     with contextlib.suppress(TelegramError):  # only a hint
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
 
 async def set_commands(application: Application) -> None:

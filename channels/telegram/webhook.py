@@ -1,16 +1,35 @@
-"""POST /telegram/webhook: Telegram updates, which must carry the secret token header."""
+"""POST /telegram/webhook: Telegram updates, which must carry the secret token header.
+
+An update is stored before Telegram gets its 200 (Telegram never sends again an
+update it got a 200 for); when it cannot be stored the answer is 503, and Telegram
+delivers it again. The update processor (processor.py) does the rest.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import json
+import logging
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
-from telegram import Update
+
+from channels.telegram import store
+from channels.telegram.processor import processor_of
+from core.db import transaction
+
+log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
+
+
+def _store(data: dict[str, Any]) -> int | None:
+    with transaction() as session:
+        return store.record_update(session=session, data=data)
 
 
 async def receive(request: Request) -> Response:
@@ -22,10 +41,15 @@ async def receive(request: Request) -> Response:
     if not hmac.compare_digest(given.encode(), secret.encode()):
         return Response(status_code=403)
     try:
-        data: Any = await request.json()
-        update = Update.de_json(data, application.bot)
-    except (ValueError, TypeError, KeyError):
+        data: Any = json.loads(await request.body())
+        store.update_id_of(data)
+    except (ValueError, RecursionError):
         return Response(status_code=400)
-    # Telegram gets its 200 at once; the Application processes the queue in order.
-    await application.update_queue.put(update)
+    try:
+        row_id = await asyncio.to_thread(_store, data)
+    except SQLAlchemyError as error:
+        log.error("telegram webhook: update not stored (%s); answering 503", type(error).__name__)
+        return Response(status_code=503)
+    if row_id is not None:
+        processor_of(application).wake.set()
     return Response(status_code=200)

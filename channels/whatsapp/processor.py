@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
+from typing import Any
 
 from channels.whatsapp import store
 from channels.whatsapp.client import REENGAGEMENT, GraphClient, GraphError
@@ -70,11 +71,14 @@ class EventProcessor:
         with transaction(self.database_url) as session:
             return store.claim_events(session=session)
 
-    def _finish(self, event_id: int, error: str | None) -> str:
+    def _finish(self, event_id: int, error: str | None, *, permanent: bool = False) -> str:
         with transaction(self.database_url) as session:
             if error is None:
                 store.finish_event(session=session, event_id=event_id)
                 return store.DONE
+            if permanent:
+                store.fail_event(session=session, event_id=event_id, error=error)
+                return store.FAILED
             return store.retry_event(session=session, event_id=event_id, error=error)
 
     def _note_inbound(self, message: IncomingMessage) -> bool:
@@ -141,7 +145,7 @@ class EventProcessor:
             log.info("notification %s: template after 131047: %s",
                      resend.notification_id, outcome.result.value)  # fmt: skip
 
-    async def process(self, body: dict[str, object]) -> None:
+    async def process(self, body: dict[str, Any]) -> None:
         for item in parse_body(body, phone_number_id=self.client.phone_number_id):
             if isinstance(item, IncomingStatus):
                 await self.handle_status(item)
@@ -149,21 +153,34 @@ class EventProcessor:
                 await self.handle_message(item)
 
     async def process_due(self) -> int:
-        """Process one batch of stored events; returns how many were attempted."""
+        """Process one batch of stored events; returns how many were attempted.
+
+        Each event is settled on its own: one that fails, or whose settling fails (the
+        database went away), never drops the rest of the batch; an unsettled claim is
+        taken again when its lease runs out."""
         claimed = await asyncio.to_thread(self._claim)
         for event in claimed:
-            error: str | None = None
             try:
-                await self.process(event.body)
-            except Exception as exc:  # kept and retried with backoff, never lost
-                log.exception("whatsapp event %s failed", event.id)
-                error = f"{type(exc).__name__}: {exc}"
-            status = await asyncio.to_thread(self._finish, event.id, error)
-            if status == store.FAILED:
-                await self._apologise(event.body)
+                await self._process_one(event)
+            except Exception:
+                log.exception("whatsapp event %s: could not be settled", event.id)
         return len(claimed)
 
-    async def _apologise(self, body: dict[str, object]) -> None:
+    async def _process_one(self, event: store.ClaimedEvent) -> None:
+        if not isinstance(event.body, dict):  # stored before bodies were checked
+            await asyncio.to_thread(self._finish, event.id, "not a JSON object", permanent=True)
+            return
+        error: str | None = None
+        try:
+            await self.process(event.body)
+        except Exception as exc:  # kept and retried with backoff, never lost
+            log.exception("whatsapp event %s failed", event.id)
+            error = f"{type(exc).__name__}: {exc}"
+        status = await asyncio.to_thread(self._finish, event.id, error)
+        if status == store.FAILED:
+            await self._apologise(event.body)
+
+    async def _apologise(self, body: dict[str, Any]) -> None:
         """An event that keeps failing: tell its senders, once, that something broke."""
         senders = {
             item.wa_id

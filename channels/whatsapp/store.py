@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,11 @@ FAILED = "failed"
 
 MAX_EVENT_ATTEMPTS = 5
 FIRST_EVENT_RETRY = timedelta(seconds=10)
+# Longer than any one event takes (media download, engine, replies); an event whose
+# claim is older is taken again: processing is idempotent (message ids dedupe).
+EVENT_LEASE = timedelta(minutes=5)
+# Deeper JSON than any Meta body (a few levels) is not a webhook event.
+MAX_JSON_DEPTH = 64
 
 # No cap on the backoff: five attempts end long before one would matter.
 EVENTS = JobQueue(
@@ -34,6 +39,8 @@ EVENTS = JobQueue(
     pending=PENDING,
     failed=FAILED,
     done_at="processed_at",
+    lease=EVENT_LEASE,
+    queued_at="received_at",
 )
 
 # Meta's customer-service window; a minute's margin so a message sent just before it
@@ -48,10 +55,34 @@ STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 # --- raw webhook events ---------------------------------------------------------------
 
 
+def parse_event_body(body: bytes) -> dict[str, Any]:
+    """The webhook body as a JSON object; ValueError for anything else (not JSON,
+    not an object, or nested deeper than any Meta body)."""
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise ValueError("JSON nested too deeply")
+    return data
+
+
+def _depth(value: dict[str, Any] | list[Any]) -> int:
+    """How many levels of objects and arrays (iteratively: no recursion limit)."""
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        children = [c for i in level for c in (i.values() if isinstance(i, dict) else i)]
+        level = [c for c in children if isinstance(c, dict | list)]
+    return depth
+
+
 def record_event(*, session: Session, body: bytes) -> int | None:
     """Keep a verified webhook body; None when the identical body came before.
-    ValueError, before anything is written, when the body is not JSON."""
-    data = json.loads(body)
+    ValueError, before anything is written, when the body is not a JSON object."""
+    data = parse_event_body(body)
     digest = hashlib.sha256(body).hexdigest()
     if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
         return None
@@ -67,7 +98,9 @@ def record_event(*, session: Session, body: bytes) -> int | None:
 @dataclass(frozen=True)
 class ClaimedEvent:
     id: int
-    body: dict[str, Any]
+    # Whatever was stored: rows from before the body check may hold any JSON value,
+    # and the processor (not the claim) refuses them.
+    body: Any
 
 
 def claim_events(
@@ -75,7 +108,7 @@ def claim_events(
 ) -> list[ClaimedEvent]:
     """Due pending events, oldest first, marked "processing"."""
     rows = EVENTS.claim(session=session, limit=limit, now=now)
-    return [ClaimedEvent(row.id, dict(row.body)) for row in rows]
+    return [ClaimedEvent(row.id, row.body) for row in rows]
 
 
 def finish_event(*, session: Session, event_id: int, now: datetime | None = None) -> None:
@@ -85,6 +118,11 @@ def finish_event(*, session: Session, event_id: int, now: datetime | None = None
 def retry_event(*, session: Session, event_id: int, error: str, now: datetime | None = None) -> str:
     """Back to pending with backoff, or "failed" after MAX_EVENT_ATTEMPTS."""
     return EVENTS.retry(session=session, job_id=event_id, error=error, now=now)
+
+
+def fail_event(*, session: Session, event_id: int, error: str) -> None:
+    """A dead letter at once: an event no retry can mend (not a webhook body)."""
+    EVENTS.fail(session=session, job_id=event_id, error=error)
 
 
 def requeue_interrupted(*, session: Session) -> int:
@@ -181,26 +219,18 @@ def apply_status(
 
 def summary(*, session: Session) -> dict[str, dict[str, int]]:
     """How many events and sent messages are in each status."""
-    events = session.execute(
-        select(WhatsAppEvent.status, func.count()).group_by(WhatsAppEvent.status)
-    ).all()
     messages = session.execute(
         select(WhatsAppMessage.status, func.count()).group_by(WhatsAppMessage.status)
     ).all()
     return {
-        "events": {status: int(n) for status, n in events},
+        "events": EVENTS.counts(session=session),
         "messages": {status: int(n) for status, n in messages},
     }
 
 
 def retry_failed(*, session: Session, now: datetime | None = None) -> int:
     """Failed events back to pending (after the cause, e.g. a bad token, was fixed)."""
-    result = session.execute(
-        update(WhatsAppEvent)
-        .where(WhatsAppEvent.status == FAILED)
-        .values(status=PENDING, attempts=0, next_attempt_at=now or utcnow())
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return EVENTS.retry_failed(session=session, now=now)
 
 
 def purge_events(*, session: Session, before: datetime) -> int:

@@ -2,7 +2,8 @@
 
 A POST is answered as soon as its body is verified and stored: processing runs
 in the background (channels/whatsapp/processor.py), so Meta gets its 200
-within milliseconds and never retries because we were slow.
+within milliseconds and never retries because we were slow. A body that cannot
+be stored (the database is away) gets 503, so Meta delivers it again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -73,8 +75,11 @@ async def receive(request: Request) -> Response:
         return Response(status_code=403)
     try:
         event_id = await asyncio.to_thread(_store, body, channel.settings.database_url)
-    except ValueError:  # not JSON (record_event parses before it writes)
+    except ValueError:  # not a JSON object (record_event checks before it writes)
         return Response(status_code=400)
+    except SQLAlchemyError as error:  # not kept: Meta must send it again
+        log.error("whatsapp webhook: event not stored (%s); answering 503", type(error).__name__)
+        return Response(status_code=503)
     if event_id is not None:
         channel.wake()
     return Response(status_code=200)

@@ -26,32 +26,64 @@ def test_a_process_serving_no_channel_runs_no_task() -> None:
     assert workers.plan() == []
 
 
-def test_telegram_gets_its_outbox_and_the_sla_sweep(db: str, media_dir: Path) -> None:
-    tasks = workers.plan(telegram=_telegram(media_dir, OfflineRequest()))  # type: ignore[arg-type]
-    assert len(tasks) == 2
-    outbox = getattr(tasks[0], "__self__", None)
-    assert isinstance(outbox, OutboxWorker) and outbox.channel == "telegram"
-    assert tasks[1] is workers.sla_sweeps
+def test_telegram_gets_its_processor_outbox_and_the_sla_sweep(db: str, media_dir: Path) -> None:
+    from channels.telegram.poller import Poller
+    from channels.telegram.processor import UpdateProcessor
+
+    application = _telegram(media_dir, OfflineRequest())
+    tasks = workers.plan(telegram=application)  # type: ignore[arg-type]
+    owners = [getattr(task, "__self__", task) for task in tasks]
+    assert isinstance(owners[0], UpdateProcessor)
+    assert isinstance(owners[1], OutboxWorker) and owners[1].channel == "telegram"
+    assert owners[2:] == [workers.sla_sweeps]
+    polling = workers.plan(telegram=application, telegram_polling=True)  # type: ignore[arg-type]
+    assert any(isinstance(getattr(t, "__self__", None), Poller) for t in polling)
 
 
-def test_polling_starts_the_plan_after_the_command_menu_and_stops_it(
-    db: str, media_dir: Path
+def _update(update_id: int, text: str) -> dict[str, object]:
+    chat = {"id": 77, "type": "private", "first_name": "Budi"}
+    user = {"id": 77, "is_bot": False, "first_name": "Budi"}
+    message = {"message_id": update_id, "date": 1_790_000_000, "chat": chat, "from": user,
+               "text": text}  # fmt: skip
+    return {"update_id": update_id, "message": message}
+
+
+def test_polling_stores_before_it_confirms_and_answers_from_the_store(
+    db: str, media_dir: Path, nlu_model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    request = OfflineRequest()
+    from channels.telegram.poller import Poller
+
+    request = OfflineRequest(updates=[_update(41, "halo"), _update(42, "status")])
     application = _telegram(media_dir, request)
-    hooked = workers.hook_into_polling(application)  # type: ignore[arg-type]
+    real_store = Poller._store
+    failures: list[int] = []
 
-    async def main() -> list[bool]:
-        async with application:  # type: ignore[attr-defined]
-            await application.post_init(application)  # type: ignore[attr-defined]
-            running = [not t.done() for t in hooked._running]
-            await application.post_stop(application)  # type: ignore[attr-defined]
-        return running
+    def flaky_store(self: Poller, updates: object) -> int:
+        if not failures:  # the database is away for the first batch
+            failures.append(1)
+            raise OSError("database unreachable")
+        return real_store(self, updates)  # type: ignore[arg-type]
 
-    running = asyncio.run(main())
-    assert running == [True, True]  # the Telegram outbox and the SLA sweep
-    assert hooked._running == []
-    assert request.named("setMyCommands")  # the channel's own start-up still runs
+    monkeypatch.setattr(Poller, "_store", flaky_store)
+    monkeypatch.setattr("channels.telegram.poller.MAX_PAUSE", 0.05)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        running = asyncio.create_task(workers.run_telegram_polling(application, stop))  # type: ignore[arg-type]
+        for _ in range(400):
+            if len(request.named("sendMessage")) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await running
+
+    asyncio.run(main())
+    offsets = [c.params.get("offset") for c in request.named("getUpdates")]
+    # Not confirmed while it could not be stored; then confirmed by the next call.
+    assert offsets[:3] == [None, None, 43]
+    texts = [c.params["text"] for c in request.named("sendMessage")]
+    assert texts[0].startswith("Halo! Saya Laporin") and "laporan" in texts[1].lower()
+    assert request.named("setMyCommands") and request.named("deleteWebhook")
 
 
 def test_the_loop_survives_a_failing_round_and_stops(caplog: pytest.LogCaptureFixture) -> None:

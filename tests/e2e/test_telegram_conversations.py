@@ -28,8 +28,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.assembly import telegram_application
-from bot.workers import Workers, plan
-from channels.telegram.app import set_commands
+from bot.workers import run_telegram_polling
 from channels.telegram.webhook import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH
 from core.db import transaction
 from core.settings import ROOT_DIR, Settings, get_settings
@@ -69,6 +68,7 @@ class RunningBot:
         self.settings = Settings(
             database_url=base.database_url, media_dir=base.media_dir, telegram_bot_token=token,
             telegram_base_url=emulator.base_url, telegram_base_file_url=emulator.base_file_url,
+            telegram_poll_timeout=0, telegram_poll_interval=0.05,
         )  # fmt: skip
         self._ready = threading.Event()
         self._stop = threading.Event()
@@ -77,20 +77,14 @@ class RunningBot:
 
     def _run(self) -> None:
         async def main() -> None:
-            app = telegram_application(settings=self.settings)
-            workers = Workers(plan(telegram=app))
-            async with app:
-                assert app.updater is not None
-                await app.updater.start_polling(poll_interval=0.05, timeout=0)
-                await app.start()
-                await set_commands(app)  # what run_polling's post_init does
-                await workers.start()
-                self._ready.set()
-                while not self._stop.is_set():
-                    await asyncio.sleep(0.05)
-                await workers.stop()
-                await app.updater.stop()
-                await app.stop()
+            app = telegram_application(settings=self.settings, updater=False)
+            stop = asyncio.Event()
+            running = asyncio.create_task(run_telegram_polling(app, stop, settings=self.settings))
+            self._ready.set()
+            while not self._stop.is_set() and not running.done():
+                await asyncio.sleep(0.05)
+            stop.set()
+            await running
 
         try:
             asyncio.run(main())

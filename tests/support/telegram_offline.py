@@ -26,6 +26,8 @@ class Call:
 class OfflineRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # file_path -> bytes
+    # What getUpdates hands out, as Telegram does: those from the offset on.
+    updates: list[dict[str, Any]] = field(default_factory=list)
     _next_message_id: int = 100
 
     async def initialize(self) -> None:
@@ -66,7 +68,10 @@ class OfflineRequest(BaseRequest):
             data = self.files.get(file_id, b"")
             return {"file_id": file_id, "file_unique_id": f"u-{file_id}",
                     "file_size": len(data), "file_path": file_id}  # fmt: skip
-        return True  # sendChatAction, setMyCommands, answerCallbackQuery, edits
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            return [u for u in self.updates if u["update_id"] >= offset]
+        return True  # sendChatAction, setMyCommands, answerCallbackQuery, edits, deleteWebhook
 
     async def do_request(
         self,

@@ -96,7 +96,9 @@ def test_healthz(served: tuple[TestClient, OfflineRequest]) -> None:
     client, _ = served
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"], body["problems"]) == ("ok", "ok", [])
+    assert set(body["queues"]) == {"telegram", "whatsapp", "outbox"}
 
 
 def test_healthz_reports_a_dead_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

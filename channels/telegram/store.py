@@ -1,0 +1,81 @@
+"""The Telegram update queue (table telegram_update) on core's job queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from channels.telegram.models import TelegramUpdate
+from core.jobqueue import JobQueue, RetryPolicy
+
+PENDING = "pending"
+PROCESSING = "processing"
+DONE = "done"
+FAILED = "failed"
+
+UPDATES = JobQueue(
+    TelegramUpdate,
+    policy=RetryPolicy(first_delay=timedelta(seconds=10), max_attempts=5),
+    claimed=PROCESSING,
+    done=DONE,
+    pending=PENDING,
+    failed=FAILED,
+    done_at="processed_at",
+    # Processing is idempotent (the engine dedupes update ids), so a claim whose
+    # worker died is simply taken again.
+    lease=timedelta(minutes=5),
+    queued_at="received_at",
+)
+
+
+def update_id_of(data: Any) -> int:
+    """The update's id; ValueError when `data` is no Telegram update."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        raise ValueError("no update_id")
+    return update_id
+
+
+def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
+    """Keep one update; None when its update_id came before."""
+    update_id = update_id_of(data)
+    if session.scalar(select(TelegramUpdate.id).where(TelegramUpdate.update_id == update_id)):
+        return None
+    row = TelegramUpdate(update_id=update_id, body=data, status=PENDING)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # the same update, racing: already kept
+        return None
+    return row.id
+
+
+@dataclass(frozen=True)
+class ClaimedUpdate:
+    id: int
+    body: dict[str, Any]
+
+
+def claim_updates(
+    *, session: Session, limit: int = 20, now: datetime | None = None
+) -> list[ClaimedUpdate]:
+    """Due updates, oldest first (Telegram's order), marked "processing"."""
+    return [
+        ClaimedUpdate(r.id, r.body) for r in UPDATES.claim(session=session, limit=limit, now=now)
+    ]
+
+
+def finish_update(*, session: Session, row_id: int) -> None:
+    UPDATES.finish(session=session, job_id=row_id)
+
+
+def retry_update(*, session: Session, row_id: int, error: str) -> str:
+    """Back to pending with backoff, or "failed" (a dead letter) after 5 attempts."""
+    return UPDATES.retry(session=session, job_id=row_id, error=error)
