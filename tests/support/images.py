@@ -25,3 +25,17 @@ def png_bomb(path: Path, width: int = 40_000, height: int = 40_000) -> Path:
         + _chunk(b"IEND", b"")
     )
     return path
+
+
+def assert_stored_without_metadata(stored: Path, sent: bytes) -> None:
+    """`stored` is the photo that was `sent`, re-encoded on intake (tickets.media):
+    same format and size, no EXIF, named by the hash of the stored bytes."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    with Image.open(stored) as image, Image.open(io.BytesIO(sent)) as original:
+        assert (image.format, image.size) == (original.format, original.size)
+        assert not image.getexif() and "icc_profile" not in image.info
+    assert stored.stem == hashlib.sha256(stored.read_bytes()).hexdigest()
