@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,9 +11,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import reset_form_events, sender_phone, split_sender
 from core.db import current_session
+from core.settings import get_settings
+from core.timestamps import utcnow
 from knowledge.categories import get_category
 from tickets.flows import file_ticket
-from tickets.service import get_or_create_citizen
+from tickets.service import get_or_create_citizen, tickets_filed_since
 
 
 class ActionBuatTiket(Action):
@@ -34,6 +37,13 @@ class ActionBuatTiket(Action):
             citizen = get_or_create_citizen(
                 session=session, channel=channel, user_key=user_key, phone=sender_phone(tracker)
             )
+            limit = get_settings().rate_reports_per_hour
+            recent = tickets_filed_since(
+                session=session, citizen=citizen, since=utcnow() - timedelta(hours=1)
+            )
+            if recent >= limit:  # a flood of reports would bury the operators' queue
+                dispatcher.utter_message(response="utter_laporan_terlalu_banyak", jumlah=recent)
+                return reset_form_events()
             ticket = file_ticket(
                 session=session,
                 citizen=citizen,

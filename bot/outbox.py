@@ -36,6 +36,7 @@ class _Claimed:
     response: str
     variables: dict[str, Any]
     extras: Extras
+    reply: dict[str, Any] | None = None
 
 
 def _extras(row: Notification) -> Extras:
@@ -78,12 +79,17 @@ class OutboxWorker:
         self.per_chat_interval = per_chat_interval
         self.database_url = database_url
         self._last_sent: dict[str, float] = {}
+        # Set when replies were queued: deliver now, not at the next poll.
+        self.wake = asyncio.Event()
 
     def _claim(self) -> list[_Claimed]:
+        # One row per claim: a row is "sending" only while it is being sent, so a
+        # crash leaves the rest of the queue pending, to be delivered after restart.
         with transaction(self.database_url) as session:
-            rows = notifications.claim_due(session=session, channel=self.channel, limit=self.batch)
+            rows = notifications.claim_due(session=session, channel=self.channel, limit=1)
             return [
-                _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r)) for r in rows
+                _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r), r.reply)
+                for r in rows
             ]
 
     def _settle(self, notification_id: int, outcome: Outcome) -> None:
@@ -115,33 +121,45 @@ class OutboxWorker:
         self._last_sent[user_key] = time.monotonic()
 
     async def deliver_due(self) -> int:
-        """Deliver one batch; returns how many notifications were attempted."""
-        claimed = await asyncio.to_thread(self._claim)
-        for item in claimed:
-            try:
+        """Deliver up to `batch` notifications; returns how many were attempted."""
+        attempted = 0
+        while attempted < self.batch:
+            claimed = await asyncio.to_thread(self._claim)
+            if not claimed:
+                break
+            attempted += 1
+            await self._deliver_one(claimed[0])
+        return attempted
+
+    async def _deliver_one(self, item: _Claimed) -> None:
+        try:
+            if item.reply is not None:
+                outbound = Outbound.from_dict(item.reply)
+            else:
                 outbound = self.engine.render(item.response, **item.variables)
                 _attach(outbound, item.extras)
-            except KeyError as error:
-                outcome = Outcome(Result.FAILED, f"unknown response: {error}")
-            else:
+        except KeyError as error:
+            outcome = Outcome(Result.FAILED, f"unknown response: {error}")
+        else:
+            if item.reply is None:  # replies answer the citizen at once
                 await self._pace(item.user_key)
-                try:
-                    outcome = await self.deliver(
-                        Delivery(item.id, item.user_key, outbound, item.response, item.variables)
-                    )
-                except Exception as error:  # never lose the row: retry later
-                    log.exception("notification %s: delivery crashed", item.id)
-                    outcome = Outcome(Result.RETRY, type(error).__name__)
-            if outcome.result is not Result.SENT:
-                log.warning("notification %s: %s %s", item.id, outcome.result.value, outcome.error)
-            await asyncio.to_thread(self._settle, item.id, outcome)
-        return len(claimed)
+            try:
+                outcome = await self.deliver(
+                    Delivery(item.id, item.user_key, outbound, item.response, item.variables)
+                )
+            except Exception as error:  # never lose the row: retry later
+                log.exception("notification %s: delivery crashed", item.id)
+                outcome = Outcome(Result.RETRY, type(error).__name__)
+        if outcome.result is not Result.SENT:
+            log.warning("notification %s: %s %s", item.id, outcome.result.value, outcome.error)
+        await asyncio.to_thread(self._settle, item.id, outcome)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set."""
         await run_until_stopped(
-            self.deliver_due, stop, name=f"outbox {self.channel}", idle_seconds=self.idle_seconds
-        )
+            self.deliver_due, stop, name=f"outbox {self.channel}",
+            idle_seconds=self.idle_seconds, wake=self.wake,
+        )  # fmt: skip
 
 
 def delivery_finder(engine: DialogueEngine, database_url: str | None = None) -> FindDelivery:
@@ -151,7 +169,7 @@ def delivery_finder(engine: DialogueEngine, database_url: str | None = None) -> 
     def find(notification_id: int) -> Delivery | None:
         with transaction(database_url) as session:
             row = session.get(Notification, notification_id)
-            if row is None:
+            if row is None or row.reply is not None:  # a reply has no other form
                 return None
             claimed = _Claimed(row.id, row.user_key, row.response, dict(row.variables), Extras())
         # Text only: the other form carries no buttons or attachments.

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     whatsapp_status_template: str = "laporin_status_laporan"
     whatsapp_template_language: str = "id"
     log_level: str = "INFO"
+    # Per citizen: messages a minute beyond which they are logged but not processed,
+    # and reports an hour beyond which a new one is refused (politely).
+    rate_messages_per_minute: int = Field(default=20, ge=1)
+    rate_reports_per_hour: int = Field(default=5, ge=1)
     # /healthz says "degraded" when a stored update or message waits longer than this.
     queue_max_age_seconds: float = Field(default=300.0, gt=0)
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from dialogue.messages import Outbound
+from sqlalchemy.orm import Session
+
+from dialogue.messages import Inbound, Outbound
 
 
 class Result(enum.Enum):
@@ -56,6 +58,10 @@ class ButtonReply:
     ok: bool
     text: str
 
+
+# Where the engine puts a turn's replies when they are to be delivered later (the
+# outbox), inside the turn's transaction: (session, the inbound message, replies).
+ReplySink = Callable[[Session, Inbound, list[Outbound]], None]
 
 # (channel, presser's user key, button data, the chat it was pressed in: None for
 # a private chat with the bot) -> the answer, or None for a conversation button.

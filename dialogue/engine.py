@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from core.db import transaction
+from core.settings import get_settings
+from core.timestamps import utcnow
 from dialogue import store
 from dialogue.action_runner import has_action, run_action
+from dialogue.delivery import ReplySink
 from dialogue.domain import Domain, get_domain
 from dialogue.interpreter import FALLBACK_INTENT, ParseFn, interpret
 from dialogue.messages import Inbound, Outbound
+from dialogue.models import Conversation
 from dialogue.responses import render_message, render_response
 from dialogue.rules import RuleBook, get_rules
 from dialogue.tracker import TrackerState
@@ -57,8 +64,12 @@ class DialogueEngine:
         rules: RuleBook | None = None,
         parse: ParseFn | None = None,
         database_url: str | None = None,
+        reply_sink: ReplySink | None = None,
     ) -> None:
+        """`reply_sink`: queue each turn's replies in its transaction (handle() then
+        returns none); without it handle() returns them for the caller to send."""
         self.domain = domain or get_domain()
+        self.reply_sink = reply_sink
         self.rules = rules or get_rules()
         self.parse = parse or _default_parse
         self.database_url = database_url
@@ -80,6 +91,9 @@ class DialogueEngine:
             ):
                 log.info("update %s was processed before; ignored", inbound.update_id)
                 return []
+            flood = self._flood(session, conversation, inbound)
+            if flood is not None:
+                return self._flood_replies(session, inbound, flood)
             tracker = TrackerState.load(
                 sender_id(inbound.channel, inbound.user_key),
                 conversation.state or {},
@@ -111,7 +125,39 @@ class DialogueEngine:
                     update_id=inbound.update_id,
                     payload=reply.to_dict(),
                 )
+            if self.reply_sink is not None:
+                self.reply_sink(session, inbound, turn.replies)
+                return []
             return turn.replies
+
+    def _flood(self, session: Session, conversation: Conversation, inbound: Inbound) -> int | None:
+        """More messages in the last minute than a person types (returns how many; None
+        when not): kept in the log, not processed, so one flooding sender cannot hold up
+        everyone else's turns."""
+        limit = get_settings().rate_messages_per_minute
+        recent = store.updates_since(
+            session=session, conversation=conversation, since=utcnow() - timedelta(minutes=1)
+        )
+        if recent <= limit:
+            return None
+        log.warning("conversation %s: %s messages in a minute; not processed", conversation.id,
+                    recent)  # fmt: skip
+        store.log_message(
+            session=session, conversation=conversation, direction="in",
+            update_id=inbound.update_id,
+            payload={"inbound": _inbound_dict(inbound), "rate_limited": True},
+        )  # fmt: skip
+        return recent
+
+    def _flood_replies(self, session: Session, inbound: Inbound, recent: int) -> list[Outbound]:
+        limit = get_settings().rate_messages_per_minute
+        if recent != limit + 1:  # told once, on the first message over the limit
+            return []
+        notice = [self.render("utter_pesan_terlalu_cepat", batas=limit)]
+        if self.reply_sink is not None:
+            self.reply_sink(session, inbound, notice)
+            return []
+        return notice
 
     def render(self, response: str, **variables: Any) -> Outbound:
         """A domain response outside any conversation (e.g. a channel's usage hint)."""

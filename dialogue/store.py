@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,21 @@ def save_state(
     conversation.state = state
     conversation.events = events
     session.flush()
+
+
+def updates_since(*, session: Session, conversation: Conversation, since: datetime) -> int:
+    """How many messages of this conversation arrived since `since` (this one included)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.conversation_id == conversation.id,
+                ProcessedUpdate.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def log_message(

@@ -291,6 +291,9 @@ class Notification(Base):
     venue_title: Mapped[str | None] = mapped_column(String(255))
     venue_address: Mapped[str | None] = mapped_column(String(255))
     # One notification per event and contact, however often the event is replayed.
+    # A conversation reply (the engine's Outbound, whole) instead of a response to
+    # render: the citizen's answer survives a crash between the commit and the send.
+    reply: Mapped[dict[str, Any] | None] = mapped_column()
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

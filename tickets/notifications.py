@@ -9,6 +9,7 @@ message is worse than a missing one, which the citizen can still see with
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,6 +100,30 @@ def enqueue(
     )
     session.add(notification)
     return notification
+
+
+def enqueue_replies(
+    *,
+    session: Session,
+    channel: str,
+    user_key: str,
+    update_id: str,
+    replies: Sequence[dict[str, Any]],
+) -> list[Notification]:
+    """The engine's replies to one message, queued in the engine's own transaction
+    (delivered in order by the channel's outbox worker, without pacing)."""
+    seed = hashlib.sha256(f"{channel}\x00{user_key}\x00{update_id}".encode()).hexdigest()[:40]
+    queued = []
+    for index, reply in enumerate(replies):
+        row = enqueue(
+            session=session, channel=channel, user_key=user_key, response="",
+            variables={}, dedupe_key=f"reply:{seed}:{index}",
+        )  # fmt: skip
+        if row is not None:
+            row.reply = dict(reply)
+            queued.append(row)
+    session.flush()
+    return queued
 
 
 def notify_citizen(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -68,6 +68,18 @@ def get_or_create_citizen(
     if display_name and not citizen.display_name:
         citizen.display_name = display_name
     return citizen
+
+
+def tickets_filed_since(*, session: Session, citizen: Citizen, since: datetime) -> int:
+    """How many tickets the citizen filed since `since` (the per-hour report limit)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.citizen_id == citizen.id, Ticket.created_at >= since)
+        )
+        or 0
+    )
 
 
 def set_contact_phone(*, session: Session, channel: str, user_key: str, phone: str) -> Contact:

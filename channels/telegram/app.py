@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Bot, BotCommand, CallbackQuery, Update
@@ -49,6 +50,9 @@ class TelegramAdapter:
         self.engine = engine
         self.download_dir = download_dir
         self.buttons = buttons
+        # Called after a turn whose replies the engine queued (the composition root
+        # wires it to the outbox worker's wake-up).
+        self.replies_queued: Callable[[], None] | None = None
         self.labels = Labels(send_location=engine.render("utter_tombol_kirim_lokasi").text or "")
         self.apology = engine.render("utter_maaf_gangguan").text or ""
 
@@ -81,6 +85,8 @@ class TelegramAdapter:
                 Path(inbound.photo.path).unlink(missing_ok=True)
         for reply in replies:
             await send_outbound(bot, chat_id, reply, self.labels)
+        if self.replies_queued is not None:
+            self.replies_queued()
 
     async def answer_button(self, query: CallbackQuery, reply: ButtonReply) -> None:
         """A button in an operator or agency chat: a workflow action, not a conversation."""

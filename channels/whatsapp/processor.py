@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,8 @@ class EventProcessor:
         # The outbox's look-up, given by the composition root (bot/): without it a
         # notification refused outside the window is not resent as the template.
         self.find_delivery = find_delivery
+        # Called after a turn whose replies the engine queued (wired to the outbox).
+        self.replies_queued: Callable[[], None] | None = None
         self.apology = engine.render("utter_maaf_gangguan")
         self.wake = asyncio.Event()
 
@@ -134,6 +137,8 @@ class EventProcessor:
             if inbound.photo is not None:
                 Path(inbound.photo.path).unlink(missing_ok=True)
         await self._reply(message.wa_id, replies)
+        if self.replies_queued is not None:
+            self.replies_queued()
 
     async def handle_status(self, status: IncomingStatus) -> None:
         notification_id = await asyncio.to_thread(self._status, status)

@@ -37,6 +37,7 @@ EXPECTED_TABLES = {
     "ticket_supporter",
     "staff_chat",
     "staff_contact",
+    "telegram_update",
     "whatsapp_event",
     "whatsapp_message",
     "whatsapp_window",

@@ -29,8 +29,10 @@ from channels.whatsapp.app import WhatsAppChannel
 from channels.whatsapp.models import WhatsAppEvent
 from core.db import transaction
 from core.settings import Settings
+from core.timestamps import utcnow
 from tests.support import webhook_events as events
 from tests.support.fake_graph import FakeGraph, visible_text
+from tickets.models import Notification
 
 VERIFY_TOKEN = "verify-laporin-test"
 APP_SECRET = "app-secret-for-tests"
@@ -96,10 +98,21 @@ class Served:
                 .select_from(WhatsAppEvent)
                 .where(WhatsAppEvent.status.in_(("pending", "processing")))
             )
-        return not busy
+            # Replies go through the outbox: those due and not yet sent.
+            replying = session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(
+                    Notification.reply.is_not(None),
+                    Notification.status.in_(("pending", "sending")),
+                    Notification.next_attempt_at <= utcnow(),
+                )
+            )
+        return not busy and not replying
 
     def settle(self, timeout: float = 20.0) -> None:
-        """Wait until no stored event is pending or being processed."""
+        """Wait until no stored event is pending or being processed, and no reply due
+        is still unsent."""
         wait_until(self._idle, timeout, "whatsapp events to be processed")
 
     def until(self, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
