@@ -42,6 +42,7 @@ NON_TEXT_INTENTS = {
 MEDIA_ERROR_RESPONSES = {
     "not_found": "utter_foto_tidak_ditemukan",
     "too_large": "utter_foto_terlalu_besar",
+    "too_many_pixels": "utter_foto_terlalu_banyak_piksel",
     "not_image": "utter_foto_bukan_gambar",
     "empty": "utter_foto_bukan_gambar",
 }
@@ -375,5 +376,6 @@ def _store(photo: dict[str, Any], dispatcher: CollectingDispatcher) -> int | Non
         dispatcher.utter_message(
             response=MEDIA_ERROR_RESPONSES.get(error.code, "utter_foto_bukan_gambar"),
             max_mb=get_settings().max_photo_bytes // (1024 * 1024),
+            max_mp=get_settings().max_photo_pixels // 1_000_000,
         )
         return None

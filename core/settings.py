@@ -14,6 +14,8 @@ from sqlalchemy.exc import ArgumentError
 ROOT_DIR = Path(__file__).resolve().parent.parent
 # The databases the migrations and the row locking are written for.
 DATABASE_BACKENDS = ("sqlite", "postgresql")
+# PIL.Image.MAX_IMAGE_PIXELS (Pillow's default decompression-bomb threshold).
+PILLOW_MAX_IMAGE_PIXELS = 89_478_485
 WHATSAPP_SETTINGS = (
     "whatsapp_phone_number_id",
     "whatsapp_access_token",
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
     )
     media_dir: Path = Field(default=ROOT_DIR / "data" / "media")
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # Width x height of an accepted photo; phone cameras take 12-50 MP, and every
+    # photo is decoded whole when it is re-encoded without metadata.
+    max_photo_pixels: int = 40_000_000
     nlu_model_dir: Path = Field(default=ROOT_DIR / "nlu" / "models" / "current")
     telegram_bot_token: str | None = None
     # Bot API server; change for tests or a self-hosted Bot API server.
@@ -81,6 +86,14 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("max_photo_pixels")
+    @classmethod
+    def _photo_pixels(cls, value: int) -> int:
+        # Above Pillow's own bomb threshold it warns or refuses before we can decide.
+        if not 1 <= value <= PILLOW_MAX_IMAGE_PIXELS:
+            raise ValueError(f"must be between 1 and {PILLOW_MAX_IMAGE_PIXELS}")
         return value
 
     @field_validator("log_level")

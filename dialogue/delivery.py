@@ -63,5 +63,6 @@ class ButtonReply:
 # outbox), inside the turn's transaction: (session, the inbound message, replies).
 ReplySink = Callable[[Session, Inbound, list[Outbound]], None]
 
-# (channel, user key, button data) -> the reply, or None when the data is not such a button.
-ButtonHandler = Callable[[str, str, str], ButtonReply | None]
+# (channel, presser's user key, button data, the chat it was pressed in: None for
+# a private chat with the bot) -> the answer, or None for a conversation button.
+ButtonHandler = Callable[[str, str, str, str | None], ButtonReply | None]

@@ -37,13 +37,18 @@ def test_a_staff_members_contact_is_found_by_the_buttons(db: str) -> None:
                         name="Rina", contacts=[("chatapp", "501")])  # fmt: skip
         default = factories.staff(session=session, role="admin")
         [(channel, key)] = [(c.channel, c.user_key) for c in default.contacts]
+        # The buttons pressed must have been offered in the chat they are pressed in.
+        for chat_channel in ("chatapp", "telegram"):
+            factories.staff_chat(session=session, channel=chat_channel, chat_key="-77",
+                                 region="bandar_lampung")  # fmt: skip
         first = factories.ticket(session=session).number
         second = factories.ticket(session=session).number
-    reply = handle_button(channel="chatapp", user_key="501",
+    reply = handle_button(channel="chatapp", user_key="501", chat_key="-77",
                           data=button_payload("forward", first, "dlh"))  # fmt: skip
     assert reply.ok and "Rina" in reply.text
     assert channel == "telegram"
-    assert handle_button(channel=channel, user_key=key, data=button_payload("reject", second)).ok
+    assert handle_button(channel=channel, user_key=key, chat_key="-77",
+                         data=button_payload("reject", second)).ok  # fmt: skip
     with transaction() as session:
         assert session.scalars(select(StaffUser.name).order_by(StaffUser.id)).all() == [
             "Rina", "admin",

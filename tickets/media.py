@@ -1,4 +1,12 @@
-"""Photo storage: validated images saved once per content hash under MEDIA_DIR."""
+"""Photo storage: validated images, re-encoded without metadata, saved once per
+content hash under MEDIA_DIR.
+
+Every accepted photo is decoded and encoded again (`_reencode`): EXIF (GPS,
+camera, Artist/Copyright), XMP, ICC profiles and comments or text chunks never
+reach the disk or the staff chats the photo is sent to. The EXIF orientation is
+applied first, so the picture stays upright without the tag. An animated GIF or
+WEBP keeps its first frame: a complaint photo is a still.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ import stat
 import tempfile
 from pathlib import Path, PurePath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from core.settings import get_settings
@@ -22,8 +30,15 @@ ACCEPTED_FORMATS: dict[str, tuple[str, str]] = {
     "WEBP": ("image/webp", "webp"),
     "GIF": ("image/gif", "gif"),
 }
-# Pillow's decompression-bomb threshold: more pixels than this is not a phone photo.
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+JPEG_QUALITY = 90
+WEBP_QUALITY = 90
+# Modes each format is written in; anything else is converted (alpha kept).
+WRITABLE_MODES = {
+    "JPEG": ("L", "RGB"),
+    "PNG": ("1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"),
+    "WEBP": ("RGB", "RGBA"),
+    "GIF": ("1", "L", "P", "RGB", "RGBA"),
+}
 
 
 class MediaError(Exception):
@@ -38,6 +53,10 @@ class PhotoNotFoundError(MediaError):
 
 class PhotoTooLargeError(MediaError):
     code = "too_large"
+
+
+class TooManyPixelsError(MediaError):
+    code = "too_many_pixels"
 
 
 class NotAnImageError(MediaError):
@@ -55,8 +74,10 @@ def store_photo(
     original_name: str | None = None,
     media_dir: Path | None = None,
     max_bytes: int | None = None,
+    max_pixels: int | None = None,
 ) -> Attachment:
-    """Validate the image at `source_path`, store it by hash and add an Attachment row.
+    """Validate the image at `source_path`, re-encode it without metadata, store the
+    new bytes by their hash and add an Attachment row.
 
     The row is flushed (it has an id) but not linked to a ticket. If the caller's
     transaction rolls back, the file stays: it is content-addressed, so a later
@@ -65,9 +86,9 @@ def store_photo(
     settings = get_settings()
     media_dir = Path(media_dir if media_dir is not None else settings.media_dir)
     max_bytes = max_bytes if max_bytes is not None else settings.max_photo_bytes
+    max_pixels = max_pixels if max_pixels is not None else settings.max_photo_pixels
 
-    data = _read_bounded(Path(source_path), max_bytes)
-    fmt, width, height = _inspect_image(data)
+    fmt, data, (width, height) = _reencode(_read_bounded(Path(source_path), max_bytes), max_pixels)
     mime_type, ext = ACCEPTED_FORMATS[fmt]
     sha256 = hashlib.sha256(data).hexdigest()
 
@@ -112,25 +133,53 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _inspect_image(data: bytes) -> tuple[str, int, int]:
-    """(Pillow format, width, height); the format comes from the bytes, never the name."""
+def _reencode(data: bytes, max_pixels: int) -> tuple[str, bytes, tuple[int, int]]:
+    """(Pillow format, the clean bytes, their size); the format comes from the bytes,
+    never the name."""
     formats = tuple(ACCEPTED_FORMATS)  # don't even try other decoders
     try:
         with Image.open(io.BytesIO(data), formats=formats) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoTooLargeError(f"image too large: {image.width}x{image.height} px")
-            image.verify()
-        # verify() leaves the image unusable; reopen to read its properties.
-        with Image.open(io.BytesIO(data), formats=formats) as image:
-            fmt, (width, height) = image.format, image.size
+            fmt = str(image.format)
+            # Decided from the header, before anything is decoded.
+            if image.width * image.height > max_pixels:
+                raise TooManyPixelsError(f"{image.width}x{image.height} px > {max_pixels}")
+            upright = ImageOps.exif_transpose(image)  # decodes the whole first frame
+            clean = _without_metadata(upright, fmt)
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **_save_options(fmt, upright))
     except Image.DecompressionBombError as exc:
-        raise PhotoTooLargeError(f"image has too many pixels: {exc}") from None
+        raise TooManyPixelsError(f"image has too many pixels: {exc}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         # Pillow reports truncated/corrupt data with any of these.
         raise NotAnImageError(f"not a valid JPEG/PNG/WEBP/GIF image: {exc}") from None
     if fmt not in ACCEPTED_FORMATS:
         raise NotAnImageError(f"unsupported image format: {fmt}")
-    return fmt, width, height
+    return fmt, out.getvalue(), clean.size
+
+
+def _without_metadata(image: Image.Image, fmt: str) -> Image.Image:
+    """The pixels (and palette) alone: `info` (EXIF, XMP, ICC, comments, text
+    chunks) is what encoders fall back on, so it is emptied."""
+    if image.mode not in WRITABLE_MODES[fmt]:
+        alpha = "A" in image.mode or "transparency" in image.info
+        target = "RGBA" if alpha and "RGBA" in WRITABLE_MODES[fmt] else "RGB"
+        image = image.convert("P" if fmt == "GIF" else target)
+    clean = image.copy()
+    clean.info = {}
+    return clean
+
+
+def _save_options(fmt: str, source: Image.Image) -> dict[str, object]:
+    options: dict[str, object] = {}
+    if fmt == "JPEG":
+        options["quality"] = JPEG_QUALITY
+    elif fmt == "WEBP":
+        options["quality"] = WEBP_QUALITY
+    # A palette image's transparent colour is pixel data, not metadata.
+    transparency = source.info.get("transparency")
+    if fmt in ("PNG", "GIF") and source.mode in ("P", "L") and transparency is not None:
+        options["transparency"] = transparency
+    return options
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -1,9 +1,11 @@
-"""Plain-dict views of tickets (JSON output of `tickets show --json`).
+"""Plain-dict views of tickets (JSON output of `tickets show|list --json`).
 
-Who is looking matters: for a confidential ticket (pungli, or marked "rahasia"),
-agency staff and leaders never see the reporter's name, phone, chat id or
-citizen id; operators and admins do (they may need to call back), but with phone
-numbers masked, user keys that are the phone number itself included. Only the
+Who is looking matters (tickets.privacy): for a confidential ticket (pungli, or
+marked "rahasia"), agency staff and leaders never see the reporter's name, phone,
+chat id or citizen id; operators and admins do (they may need to call back), but
+with phone numbers masked, user keys that are the phone number itself included.
+The reporter's own words (description, rating comment, notes of their events)
+reach every staff viewer with NIK, phones, e-mails and names masked. Only the
 local admin CLI (no viewer) sees them whole.
 """
 
@@ -20,18 +22,17 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.privacy import (
+    SEES_CONFIDENTIAL_REPORTER,
+    optional_text_for,
+    reporter_visible,
+    text_for,
+)
 from tickets.statuses import status_label
 
-# Roles that may see who reported a confidential ticket.
-SEES_CONFIDENTIAL_REPORTER = ("operator", "admin")
+__all__ = ["SEES_CONFIDENTIAL_REPORTER", "reporter_visible", "ticket_to_dict"]
+
 HIDDEN = "(dirahasiakan)"
-
-
-def reporter_visible(ticket: Ticket, viewer: StaffUser | None) -> bool:
-    """`viewer` None is the local admin CLI."""
-    if viewer is None or not ticket.confidential:
-        return True
-    return viewer.role in SEES_CONFIDENTIAL_REPORTER
 
 
 def _contact_to_dict(contact: Contact, *, masked: bool) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[s
         "status": ticket.status,
         "status_label": status_label(ticket.status),
         "category": ticket.category,
-        "description": ticket.description,
+        "description": text_for(viewer, ticket, ticket.description),
         "latitude": ticket.latitude,
         "longitude": ticket.longitude,
         "region": ticket.region_code,
@@ -79,11 +80,16 @@ def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[s
             if visible
             else HIDDEN
         ),
+        "rating": ticket.rating,
+        "rating_comment": optional_text_for(viewer, ticket, ticket.rating_comment),
         "photos": {
             "count": len(ticket.attachments),
             "items": [attachment_to_dict(a) for a in ticket.attachments],
         },
-        "events": [event_to_dict(e, hide_citizen=not visible) for e in ticket.events],
+        "events": [
+            event_to_dict(e, hide_citizen=not visible, ticket=ticket, viewer=viewer)
+            for e in ticket.events
+        ],
     }
 
 
@@ -99,16 +105,27 @@ def attachment_to_dict(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def event_to_dict(event: TicketEvent, *, hide_citizen: bool = False) -> dict[str, Any]:
-    actor = event.actor
-    if hide_citizen and actor.startswith("citizen:"):
-        actor = "citizen"
+def event_to_dict(
+    event: TicketEvent,
+    *,
+    hide_citizen: bool = False,
+    ticket: Ticket | None = None,
+    viewer: StaffUser | None = None,
+) -> dict[str, Any]:
+    """`ticket` is the event's (passed: the view may be built after the session closed)."""
+    actor, note = event.actor, event.note
+    if actor.startswith("citizen:"):
+        # A citizen's note is the reporter's (or a supporter's) own words.
+        if ticket is not None:
+            note = optional_text_for(viewer, ticket, note)
+        if hide_citizen:
+            actor = "citizen"
     return {
         "kind": event.kind,
         "from_status": event.from_status,
         "to_status": event.to_status,
         "actor": actor,
-        "note": event.note,
+        "note": note,
         "data": event.data,
         "created_at": _iso(event.created_at),
     }

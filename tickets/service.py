@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -196,8 +196,10 @@ def list_tickets(
     citizen_id: int | None = None,
     status: str | None = None,
     limit: int = 50,
+    where: ColumnElement[bool] | None = None,
 ) -> list[Ticket]:
-    """Newest first. Events and photos are loaded too, so results serialise after commit."""
+    """Newest first. Events and photos are loaded too, so results serialise after commit.
+    `where`: a further condition (a viewer's scope, tickets.scope.visible_filter)."""
     query = (
         select(Ticket)
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
@@ -208,6 +210,8 @@ def list_tickets(
         query = query.where(Ticket.citizen_id == citizen_id)
     if status is not None:
         query = query.where(Ticket.status == status)
+    if where is not None:
+        query = query.where(where)
     return list(session.scalars(query))
 
 

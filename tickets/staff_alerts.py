@@ -4,7 +4,9 @@ A new ticket goes to its region's operator chats (forward to the suggested
 agency or an alternative, or reject); a forwarded ticket goes to the agency's
 chats (accept, resolve). Each chat gets the message on its own channel. Buttons
 carry "op:<action>:<number>[:<agency>]", which tickets/staff_buttons.py turns
-into workflow actions. Messages go through the outbox.
+into workflow actions. Messages go through the outbox. A confidential ticket's
+description reaches the chats masked (tickets.privacy); its photo was stripped of
+metadata when it was stored (tickets.media).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from knowledge.regions import get_region
 from tickets.enums import TicketStatus
 from tickets.models import StaffChat, Ticket
 from tickets.notifications import Extras, Pin, enqueue
+from tickets.privacy import text_for
 from tickets.texts import TEXTS
 
 BUTTON_PREFIX = "op"
@@ -51,14 +54,14 @@ def _region_name(ticket: Ticket) -> str:
     return region.name if region else "-"
 
 
-def _variables(ticket: Ticket) -> dict[str, Any]:
+def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
     due = ticket.forward_due_at if ticket.status == TicketStatus.NEW else ticket.act_due_at
     return {
         "nomor": ticket.number,
         "kategori": category.label if category else ticket.category,
-        "uraian": ticket.description,
+        "uraian": text_for(chat, ticket, ticket.description),
         "wilayah": _region_name(ticket),
         "instansi": agency.name if agency else "",
         "batas": format_wib(due) if due else "",
@@ -67,10 +70,10 @@ def _variables(ticket: Ticket) -> dict[str, Any]:
 
 def _queue(session: Session, ticket: Ticket, chats: Sequence[StaffChat], response: str,
            buttons: list[dict[str, str]], key: str) -> None:  # fmt: skip
-    variables, extras = _variables(ticket), _extras(ticket, buttons)
+    extras = _extras(ticket, buttons)
     for chat in chats:
         enqueue(session=session, channel=chat.channel, user_key=chat.chat_key,
-                response=response, variables=variables, extras=extras,
+                response=response, variables=_variables(ticket, chat), extras=extras,
                 dedupe_key=f"{key}:chat:{chat.channel}:{chat.chat_key}",
                 ticket_id=ticket.id)  # fmt: skip
     session.flush()

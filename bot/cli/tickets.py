@@ -12,16 +12,32 @@ from typing import Any
 from bot.texts import TEXTS
 
 
+def _viewer(session: Any, viewer_id: int | None) -> tuple[bool, Any]:
+    """(found, the staff member or None for the local admin CLI); tells when missing."""
+    from tickets.models import StaffUser
+
+    if viewer_id is None:
+        return True, None
+    viewer = session.get(StaffUser, viewer_id)
+    if viewer is None:
+        print(TEXTS.text("staff", "user_missing", id=viewer_id), file=sys.stderr)
+        return False, None
+    return True, viewer
+
+
 def _cmd_tickets_list(args: argparse.Namespace) -> int:
     from core.db import transaction
+    from tickets.scope import visible_filter
     from tickets.serialize import ticket_to_dict
     from tickets.service import list_tickets
 
     with transaction() as session:
-        tickets = [
-            ticket_to_dict(t)
-            for t in list_tickets(session=session, status=args.status, limit=args.limit)
-        ]
+        found, viewer = _viewer(session, args.viewer)
+        if not found:
+            return 1
+        scope = visible_filter(viewer) if viewer is not None else None
+        rows = list_tickets(session=session, status=args.status, limit=args.limit, where=scope)
+        tickets = [ticket_to_dict(t, viewer=viewer) for t in rows]
     if args.json:
         print(json.dumps(tickets, ensure_ascii=False, indent=2))
         return 0
@@ -37,16 +53,17 @@ def _cmd_tickets_list(args: argparse.Namespace) -> int:
 
 def _cmd_tickets_show(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from tickets.models import StaffUser
+    from tickets.scope import can_view
     from tickets.serialize import ticket_to_dict
     from tickets.service import get_ticket_by_number
 
     with transaction() as session:
-        viewer = session.get(StaffUser, args.viewer) if args.viewer else None
-        if args.viewer and viewer is None:
-            print(TEXTS.text("staff", "user_missing", id=args.viewer), file=sys.stderr)
+        found, viewer = _viewer(session, args.viewer)
+        if not found:
             return 1
         ticket = get_ticket_by_number(session=session, number=args.number)
+        if ticket is not None and viewer is not None and not can_view(viewer, ticket):
+            ticket = None  # out of scope looks like a missing ticket: existence is not told
         data = None if ticket is None else ticket_to_dict(ticket, viewer=viewer)
     if data is None:
         print(TEXTS.text("tickets", "not_found", nomor=args.number), file=sys.stderr)
@@ -108,11 +125,14 @@ def register(sub: Any) -> Any:
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--status")
     listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--as", dest="viewer", type=int,
+                         help="only what this staff user may see, as they see it")  # fmt: skip
     listing.set_defaults(func=_cmd_tickets_list)
     show = tickets_sub.add_parser("show", help="one ticket with photos and history")
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
-    show.add_argument("--as", dest="viewer", type=int, help="show it as this staff user sees it")
+    show.add_argument("--as", dest="viewer", type=int,
+                      help="show it as this staff user sees it (their scope only)")  # fmt: skip
     show.set_defaults(func=_cmd_tickets_show)
     set_status = tickets_sub.add_parser(
         "set-status", help="change a ticket's status; the citizen is notified"

@@ -66,7 +66,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is not None and self.buttons is not None:
             answer = await asyncio.to_thread(
-                self.buttons, CHANNEL, str(query.from_user.id), query.data or ""
+                self.buttons, CHANNEL, str(query.from_user.id), query.data or "", _chat_key(query)
             )
             if answer is not None:
                 await self.answer_button(query, answer)
@@ -131,6 +131,11 @@ async def _acknowledge(query: CallbackQuery) -> None:
         # The message may be too old or already without a keyboard.
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(reply_markup=None)
+
+
+def _chat_key(query: CallbackQuery) -> str | None:
+    """The chat a button was pressed in (a group's id differs from the presser's)."""
+    return str(query.message.chat.id) if query.message is not None else None
 
 
 async def _typing(bot: Bot, chat_id: int) -> None:

@@ -30,9 +30,11 @@ nik > phone > time > ticket_number > region > street; `region` and `street` may
 overlap each other ("jl. raya metro").
 
 pii.py is the one PII rule set: `mask_pii(text)` replaces NIKs with their first
-6 digits + "**********" and phone numbers with "0812******89" (first 4 and last
-2 digits of the national form kept); `mask_phone` masks a stored number.
-Module order (no cycles): common <- each extractor <- extractor <- pii.
+6 digits + "**********", phone numbers with "0812******89" (first 4 and last
+2 digits of the national form kept), e-mail addresses with "b***@gmail.com" and
+a name the writer gives for themselves ("nama saya Budi") with "B***" (names.py,
+rules in nlu/data/lexicon/pii.yml); `mask_phone` masks a stored number.
+Module order (no cycles): common <- each extractor, names <- extractor <- pii.
 """
 
 from nlu.entities.common import DEFAULT_ENTITY_LEXICON_PATH, EXTRACTOR_NAME, Entity

@@ -4,22 +4,28 @@ A mask keeps enough to recognise a value, not to use it:
 
 - `nik`: the first 6 digits (province/kabupaten/kecamatan code), "187101**********".
 - `phone`: the first 4 and last 2 digits, "0812******89".
+- e-mail: the first letter of the local part and the domain, "b***@gmail.com".
+- a name the reporter gives for themselves ("nama saya Budi Santoso", "saya Siti",
+  "a.n. Budi"): each word's first letter, "nama saya B*** S***".
 
 The numbers come from the `nik`/`phone` sections of nlu/data/lexicon/entities.yml
-(`keep_head`, `keep_tail`). `mask_pii(text)` masks free text before it is logged;
+(`keep_head`, `keep_tail`); e-mail and name rules from nlu/data/lexicon/pii.yml
+(triggers, stop words: see there). `mask_pii(text)` masks free text before it is
+logged and what staff see of a confidential report (tickets.privacy);
 `mask_phone` is also what operators see of a confidential reporter's phone
 (tickets.serialize), so a number is never masked by two different rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from nlu.entities.common import DEFAULT_ENTITY_LEXICON_PATH, Entity, load_lexicon
 from nlu.entities.extractor import default_extractor
+from nlu.entities.names import DEFAULT_PII_LEXICON_PATH, EmailRule, NameRule
 from nlu.entities.nik import NIK
 from nlu.entities.phone import PHONE
 
@@ -68,20 +74,30 @@ class PiiRules:
     nik_keep_head: int = NIK_KEEP_HEAD
     phone_keep_head: int = PHONE_KEEP_HEAD
     phone_keep_tail: int = PHONE_KEEP_TAIL
+    email: EmailRule = field(default_factory=EmailRule)
+    names: NameRule | None = None  # None: names are not looked for
 
     @classmethod
-    def from_lexicon(cls, raw: dict[str, Any]) -> PiiRules:
-        """From a whole entity lexicon (its `nik` and `phone` sections)."""
+    def from_lexicon(cls, raw: dict[str, Any], pii: dict[str, Any] | None = None) -> PiiRules:
+        """From a whole entity lexicon (its `nik` and `phone` sections) and the
+        pii lexicon (`email`, `name`)."""
         nik, phone = raw.get(NIK) or {}, raw.get(PHONE) or {}
+        pii = pii or {}
         return cls(
             nik_keep_head=int(nik.get("keep_head", cls.nik_keep_head)),
             phone_keep_head=int(phone.get("keep_head", cls.phone_keep_head)),
             phone_keep_tail=int(phone.get("keep_tail", cls.phone_keep_tail)),
+            email=EmailRule.from_dict(pii.get("email") or {}),
+            names=NameRule.from_dict(pii["name"]) if pii.get("name") else None,
         )
 
     @classmethod
-    def from_file(cls, path: Path = DEFAULT_ENTITY_LEXICON_PATH) -> PiiRules:
-        return cls.from_lexicon(load_lexicon(path))
+    def from_file(
+        cls,
+        path: Path = DEFAULT_ENTITY_LEXICON_PATH,
+        pii_path: Path = DEFAULT_PII_LEXICON_PATH,
+    ) -> PiiRules:
+        return cls.from_lexicon(load_lexicon(path), load_lexicon(pii_path))
 
     def mask_value(self, entity: Entity) -> str | None:
         """The masked value of a PII entity; None if the entity is not PII."""
@@ -97,11 +113,17 @@ class PiiRules:
         return None
 
     def mask(self, text: str, entities: list[Entity]) -> str:
-        """Replace the span of every PII entity found in `text` by its mask."""
-        spans: list[tuple[int, int, str]] = []
+        """Replace the span of every PII entity found in `text`, every e-mail
+        address and every name the writer gives for themselves by its mask."""
+        spans = self.email.spans(text)
+        if self.names is not None:
+            spans += self.names.spans(text)
+        taken = list(spans)
         for ent in entities:
             masked = self.mask_value(ent)
-            if masked is not None:
+            # A number inside an address ("0812...@gmail.com") goes with the address.
+            clash = any(ent["start"] < end and start < ent["end"] for start, end, _ in taken)
+            if masked is not None and not clash:
                 spans.append((ent["start"], ent["end"], masked))
         for start, end, masked in sorted(spans, reverse=True):
             text = text[:start] + masked + text[end:]
@@ -114,6 +136,8 @@ def _default_rules() -> PiiRules:
 
 
 def mask_pii(text: str) -> str:
-    """Mask PII before logging: a NIK keeps its first 6 digits ("187101**********"),
-    a phone number its first 4 and last 2 digits in national form ("0812******89")."""
+    """Mask PII: a NIK keeps its first 6 digits ("187101**********"), a phone number
+    its first 4 and last 2 digits in national form ("0812******89"), an e-mail address
+    its first letter and domain ("b***@gmail.com"), a name the writer gives for
+    themselves each word's first letter ("nama saya B*** S***")."""
     return _default_rules().mask(text, default_extractor().extract(text))

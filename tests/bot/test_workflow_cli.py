@@ -27,14 +27,14 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 def _ticket(
     category: str, *, confidential: bool = False, channel: str = "telegram",
-    user_key: str = "chat-rahasia-q7", phone: str | None = None,
+    user_key: str = "chat-rahasia-q7", phone: str | None = None, status: str | None = None,
 ) -> str:  # fmt: skip
     with transaction() as session:
         # `phone`: what the WhatsApp channel tells (its user key is the number).
         citizen = factories.citizen(session=session, channel=channel, user_key=user_key,
                                     phone=phone, name="Pelapor Rahasia")  # fmt: skip
         return factories.ticket(session=session, citizen=citizen, category=category,
-                                confidential=confidential).number  # fmt: skip
+                                confidential=confidential, status=status).number  # fmt: skip
 
 
 def test_users_and_a_ticket_through_its_life(
@@ -76,7 +76,8 @@ def test_confidential_reporter_is_hidden_from_agency_staff(
     _run(capsys, "users", "add", "--name", "Inspektur", "--role", "agency",
          "--region", "bandar_lampung", "--agency", "inspektorat")  # fmt: skip
     operator, inspector = (u["id"] for u in _json(capsys, "users", "list"))
-    number = _ticket("pungli", confidential=True)
+    # Forwarded to the inspectorate: in its scope (tickets.scope).
+    number = _ticket("pungli", confidential=True, status="forwarded")
 
     as_operator = _json(capsys, "tickets", "show", number, "--as", str(operator))
     assert as_operator["reporter"]["name"] == "Pelapor Rahasia"

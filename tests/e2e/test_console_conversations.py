@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from channels.console import run_console
@@ -18,6 +19,7 @@ from core.db import transaction
 from core.settings import ROOT_DIR
 from dialogue.engine import DialogueEngine
 from tests.support.chat import Chat
+from tests.support.images import png_bomb
 from tickets.models import Notification
 from tickets.serialize import ticket_to_dict
 from tickets.service import get_ticket_by_number, list_tickets
@@ -67,7 +69,10 @@ def test_happy_path_with_location_and_photo(chat: Chat, make_image, tmp_path: Pa
     assert [e["kind"] for e in data["events"]] == ["created"]
     assert data["confidential"] is False
     stored = Path(os.environ["MEDIA_DIR"]) / data["photos"]["items"][0]["storage_path"]
-    assert stored.read_bytes() == photo.read_bytes()
+    # Re-encoded on intake (no metadata): the same picture, not the same bytes.
+    with Image.open(stored) as image, Image.open(photo) as sent:
+        assert (image.format, image.size) == (sent.format, sent.size)
+        assert not image.getexif()
 
 
 def test_skip_photo_and_press_buttons_by_number(chat: Chat) -> None:
@@ -174,6 +179,9 @@ def test_missing_and_non_image_files_are_asked_again(chat: Chat, tmp_path: Path)
     fake.write_text("ini bukan gambar", encoding="utf-8")
     reply = chat.say(f"/foto {fake}")
     assert "bukan foto" in reply
+    reply = chat.say(f"/foto {png_bomb(tmp_path / 'raksasa.png')}")  # 40000x40000 px
+    assert "Resolusi foto terlalu besar (maksimal 40 megapiksel)" in reply
+    assert "MB" not in reply
     reply = chat.say("lewati")
     assert "Kirim laporan ini?" in reply
 

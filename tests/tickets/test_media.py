@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from core.db import transaction
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from tickets.media import MediaError, store_photo
 from tickets.models import Attachment
 
@@ -40,8 +41,6 @@ def test_store_photo_by_hash(
     db: str, media_dir: Path, tmp_path: Path, make_image: MakeImage, fmt: str, mime: str, ext: str
 ) -> None:
     source = make_image(tmp_path / f"upload.{ext}", fmt=fmt, size=(12, 7))
-    content = source.read_bytes()
-    sha = hashlib.sha256(content).hexdigest()
 
     with transaction() as s:
         att = store_photo(
@@ -49,18 +48,25 @@ def test_store_photo_by_hash(
         )
         att_id = att.id
 
+    # What is stored is the re-encoded photo; its hash names the file.
+    stored_path = media_dir / att.storage_path
+    stored = stored_path.read_bytes()
+    sha = hashlib.sha256(stored).hexdigest()
     assert att_id is not None
     assert att.sha256 == sha
     assert (att.mime_type, att.width, att.height) == (mime, 12, 7)
-    assert att.size_bytes == len(content)
+    assert att.size_bytes == len(stored)
     assert att.storage_path == f"{sha[:2]}/{sha}.{ext}"
     assert att.original_name == f"IMG_1.{ext}"
     assert att.ticket_id is None
-    assert _files(media_dir) == [media_dir / sha[:2] / f"{sha}.{ext}"]
-    assert (media_dir / att.storage_path).read_bytes() == content
+    assert _files(media_dir) == [stored_path]
+    with Image.open(stored_path) as image:
+        assert (image.format, image.size) == (fmt, (12, 7))
+        r, g, b = image.convert("RGB").getpixel((6, 3))  # type: ignore[misc]
+        assert abs(r - 200) < 8 and abs(g - 30) < 8 and abs(b - 30) < 8  # the same picture
     with transaction() as s:
-        stored = s.get(Attachment, att_id)
-        assert stored is not None and stored.sha256 == sha and stored.created_at.tzinfo is not None
+        row = s.get(Attachment, att_id)
+        assert row is not None and row.sha256 == sha and row.created_at.tzinfo is not None
 
 
 def test_mime_comes_from_content_not_name(
@@ -176,8 +182,9 @@ def test_too_large_with_explicit_limit(
         with pytest.raises(MediaError) as info:
             store_photo(session=s, source_path=source, max_bytes=size - 1)
         assert info.value.code == "too_large"
-        # Exactly at the limit is fine.
-        assert store_photo(session=s, source_path=source, max_bytes=size).size_bytes == size
+        # Exactly at the limit is fine (the limit is on what the sender sent).
+        att = store_photo(session=s, source_path=source, max_bytes=size)
+        assert att.size_bytes == (media_dir / att.storage_path).stat().st_size
     assert len(_files(media_dir)) == 1
 
 
@@ -215,13 +222,21 @@ def test_default_limit_follows_env(
     assert _files(media_dir) == []
 
 
-def test_decompression_bomb_is_too_large(
+def test_pixel_limit_from_settings(
     db: str, media_dir: Path, tmp_path: Path, make_image: MakeImage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tickets.media
+    monkeypatch.setenv("MAX_PHOTO_PIXELS", "400")
+    get_settings.cache_clear()
+    with transaction() as s:
+        with pytest.raises(MediaError) as info:
+            store_photo(session=s, source_path=make_image(tmp_path / "a.png", size=(21, 20)))
+        assert info.value.code == "too_many_pixels"
+        assert store_photo(session=s, source_path=make_image(tmp_path / "b.png", size=(20, 20)))
+    assert len(_files(media_dir)) == 1
 
-    monkeypatch.setattr(tickets.media, "MAX_PIXELS", 100)
-    with transaction() as s, pytest.raises(MediaError) as info:
-        store_photo(session=s, source_path=make_image(tmp_path / "a.png", size=(20, 20)))
-    assert info.value.code == "too_large"
-    assert _files(media_dir) == []
+
+@pytest.mark.parametrize("value", ["0", "-5", "89478486", "many"])
+def test_pixel_setting_is_validated(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("MAX_PHOTO_PIXELS", value)
+    with pytest.raises(ValidationError, match="max_photo_pixels"):
+        Settings()

@@ -17,8 +17,10 @@ OPERATOR_CHAT, DLH_CHAT, METRO_CHAT = -1001, -1002, -1003
 CHAT = "chatapp"  # any channel: the domain does not care which
 
 
-def handle_button(*, telegram_user_id: int, data: str) -> StaffReply:
-    return press(channel=CHAT, user_key=str(telegram_user_id), data=data)
+def handle_button(*, telegram_user_id: int, data: str, chat: int | None = None) -> StaffReply:
+    """A press by that user in group `chat` (None: in their private chat with the bot)."""
+    chat_key = None if chat is None else str(chat)
+    return press(channel=CHAT, user_key=str(telegram_user_id), data=data, chat_key=chat_key)
 
 
 def _setup() -> None:
@@ -76,7 +78,9 @@ def test_operator_forwards_by_button_then_agency_resolves(db: str) -> None:
     _setup()
     number = _ticket()
     assert is_staff_button(button_payload("forward", number, "dlh"))
-    reply = handle_button(telegram_user_id=501, data=button_payload("forward", number, "dlh"))
+    reply = handle_button(
+        telegram_user_id=501, chat=OPERATOR_CHAT, data=button_payload("forward", number, "dlh")
+    )
     assert (
         reply.ok
         and reply.text == f"{number}: Diteruskan ke instansi terkait (oleh Rina (operator))."
@@ -84,11 +88,15 @@ def test_operator_forwards_by_button_then_agency_resolves(db: str) -> None:
     [alert] = _for_chat(DLH_CHAT)
     assert alert.response == AGENCY_RESPONSE
     # Pressed twice: refused with the reason, nothing changes.
-    again = handle_button(telegram_user_id=501, data=button_payload("forward", number, "dlh"))
+    again = handle_button(
+        telegram_user_id=501, chat=OPERATOR_CHAT, data=button_payload("forward", number, "dlh")
+    )
     assert not again.ok and "tidak bisa dilakukan" in again.text
 
-    assert handle_button(telegram_user_id=502, data=button_payload("accept", number)).ok
-    assert handle_button(telegram_user_id=502, data=button_payload("resolve", number)).ok
+    assert handle_button(telegram_user_id=502, chat=DLH_CHAT,
+                         data=button_payload("accept", number)).ok  # fmt: skip
+    assert handle_button(telegram_user_id=502, chat=DLH_CHAT,
+                         data=button_payload("resolve", number)).ok  # fmt: skip
     with transaction() as session:
         ticket = get_ticket_by_number(session=session, number=number)
         assert ticket is not None and ticket.status == "resolved"
@@ -98,11 +106,18 @@ def test_operator_forwards_by_button_then_agency_resolves(db: str) -> None:
 def test_strangers_and_wrong_roles_are_refused(db: str) -> None:
     _setup()
     number = _ticket()
-    stranger = handle_button(telegram_user_id=999, data=button_payload("forward", number, "dlh"))
+    stranger = handle_button(
+        telegram_user_id=999, chat=OPERATOR_CHAT, data=button_payload("forward", number, "dlh")
+    )
     assert not stranger.ok and "belum terdaftar" in stranger.text
-    wrong_role = handle_button(telegram_user_id=502, data=button_payload("forward", number, "dlh"))
+    # DLH staff in the operators' chat: the button was offered there, the role is wrong.
+    wrong_role = handle_button(
+        telegram_user_id=502, chat=OPERATOR_CHAT, data=button_payload("forward", number, "dlh")
+    )
     assert not wrong_role.ok and "tidak boleh" in wrong_role.text
-    unknown = handle_button(telegram_user_id=501, data="op:forward:LPG-2026-999999:dlh")
+    unknown = handle_button(
+        telegram_user_id=501, chat=OPERATOR_CHAT, data="op:forward:LPG-2026-999999:dlh"
+    )
     assert not unknown.ok and "tidak ditemukan" in unknown.text
     with transaction() as session:
         assert session.scalars(select(Ticket)).one().status == "new"
@@ -126,20 +141,22 @@ def test_each_chat_and_contact_gets_messages_on_its_own_channel(db: str) -> None
     with transaction() as session:
         rina = session.scalars(select(StaffUser).where(StaffUser.role == "operator")).one()
         rina.contacts.append(StaffContact(channel="otherapp", user_key="rina"))
-    reply = press(channel="otherapp", user_key="rina",
+    reply = press(channel="otherapp", user_key="rina", chat_key="ops-room",
                   data=button_payload("forward", number, "dlh"))  # fmt: skip
     assert reply.ok and "Rina" in reply.text
     # The same user key on another channel is somebody else.
-    assert not press(channel="otherapp", user_key="501", data=button_payload("reject", number)).ok
+    assert not press(channel="otherapp", user_key="501", chat_key="ops-room",
+                     data=button_payload("reject", number)).ok  # fmt: skip
 
 
 def test_the_channels_handler_answers_staff_buttons_and_passes_on_the_rest(db: str) -> None:
     with transaction() as session:
         factories.staff(session=session, name="Tono", role="operator", region="bandar_lampung",
                         contacts=[("telegram", "777")])  # fmt: skip
+        factories.staff_chat(session=session, chat_key="-900", region="bandar_lampung")
     number = _ticket()
-    assert staff_button("telegram", "777", "/affirm") is None  # a conversation button
-    reply = staff_button("telegram", "777", button_payload("reject", number))
+    assert staff_button("telegram", "777", "/affirm", None) is None  # a conversation button
+    reply = staff_button("telegram", "777", button_payload("reject", number), "-900")
     assert reply is not None and reply.ok and "Tono" in reply.text
-    stranger = staff_button("telegram", "778", button_payload("reject", number))
+    stranger = staff_button("telegram", "778", button_payload("reject", number), "-900")
     assert stranger is not None and not stranger.ok

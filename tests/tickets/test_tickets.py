@@ -396,6 +396,8 @@ def test_ticket_to_dict(db: str, tmp_path: Path, make_image: MakeImage) -> None:
             "name": None,
             "contacts": [{"channel": "telegram", "user_key": "77", "phone": None}],
         },
+        "rating": None,
+        "rating_comment": None,
         "photos": {
             "count": 1,
             "items": [

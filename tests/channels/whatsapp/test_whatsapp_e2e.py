@@ -26,6 +26,7 @@ from core.timestamps import utcnow
 from dialogue.models import MessageLog
 from tests.support import webhook_events as events
 from tests.support.fake_graph import FakeGraph
+from tests.support.images import assert_stored_without_metadata
 from tests.support.whatsapp_harness import (
     APP_SECRET,
     VERIFY_TOKEN,
@@ -155,7 +156,7 @@ def test_full_complaint_with_location_and_photo(served: Served) -> None:
     assert (data["category"], data["region"], data["photos"]["count"]) == (
         "jalan_rusak", "bandar_lampung", 1,
     )  # fmt: skip
-    assert stored.read_bytes() == jpeg()
+    assert_stored_without_metadata(stored, jpeg())  # re-encoded on intake
     assert (contact.channel, contact.user_key, contact.phone) == ("whatsapp", WA, f"+{WA}")
     # Every message was marked read; the downloaded temporary file is gone.
     assert len(served.fake.read_receipts) == 4

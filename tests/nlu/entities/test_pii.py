@@ -93,3 +93,72 @@ def test_logs_and_operator_view_mask_a_phone_by_one_rule(e164: str) -> None:
 def test_known_masks_of_both_places() -> None:
     assert mask_pii("hp 081234567890") == "hp 0812******90"
     assert _confidential_reporter("+6281234567890")["phone"] == "+6281*******90"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("email budi.santoso@gmail.com ya", "email b***@gmail.com ya"),
+        ("Kirim ke Siti_N+lapor@mail.lampungprov.go.id.", "Kirim ke S***@mail.lampungprov.go.id."),
+        # A number inside an address is masked with the address, once.
+        ("081234567890@yahoo.co.id", "0***@yahoo.co.id"),
+        (
+            "bukan alamat: budi@localhost, @budi, a@b.c",
+            "bukan alamat: budi@localhost, @budi, a@b.c",
+        ),
+    ],
+)
+def test_mask_pii_email(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # After an explicit introduction: whatever the case, up to a stop word or a comma.
+        ("nama saya Budi Santoso, warga Rajabasa", "nama saya B*** S***, warga Rajabasa"),
+        ("Nama saya: budi santoso dari way halim", "Nama saya: b*** s*** dari way halim"),
+        ("namaku rina.", "namaku r***."),
+        ("perkenalkan nama saya Andi", "perkenalkan nama saya A***"),
+        ("saya bernama Ahmad Fauzi Rahman Hakim", "saya bernama A*** F*** R*** Hakim"),  # max 3
+        ("nama saya ibu siti aminah mau lapor", "nama saya ibu s*** a*** mau lapor"),  # title kept
+        ("transfer a.n. budi santoso ke rek 123", "transfer a.n. b*** s*** ke rek 123"),
+        ("a/n Siti-Nur", "a/n S***"),
+        # After "saya"/"aku"/"atas nama": only Capitalised words.
+        ("saya Siti mau lapor jalan rusak", "saya S*** mau lapor jalan rusak"),
+        ("Saya Budi\nJalan rusak", "Saya B***\nJalan rusak"),
+        ("SAYA BUDI MAU LAPOR", "SAYA B*** MAU LAPOR"),
+        ("uang atas nama Joko Widodo", "uang atas nama J*** W***"),
+        ("saya Pak Budi", "saya Pak B***"),
+        # Not a name.
+        ("saya mau lapor", "saya mau lapor"),
+        ("Saya melihat jalan rusak", "Saya melihat jalan rusak"),
+        ("Saya Warga Rajabasa", "Saya Warga Rajabasa"),
+        ("Saya Kepala Desa", "Saya Kepala Desa"),
+        ("pungutan atas nama kelurahan", "pungutan atas nama kelurahan"),
+        ("kata saya, Budi datang", "kata saya, Budi datang"),
+        ("Budi Santoso minta uang Rp50.000", "Budi Santoso minta uang Rp50.000"),  # no intro
+        ("rumahsaya Budi", "rumahsaya Budi"),
+        ("nama saya", "nama saya"),
+    ],
+)
+def test_mask_pii_names_the_writer_gives(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+def test_mask_pii_everything_at_once() -> None:
+    text = (
+        "Nama saya Budi Santoso, NIK 1871012345670001, hp 081234567890, "
+        "email budi@gmail.com. Oknum minta Rp 50.000."
+    )
+    assert mask_pii(text) == (
+        "Nama saya B*** S***, NIK 187101**********, hp 0812******90, "
+        "email b***@gmail.com. Oknum minta Rp 50.000."
+    )
+
+
+def test_names_are_not_looked_for_without_their_rules() -> None:
+    from nlu.entities import PiiRules
+
+    rules = PiiRules()
+    assert rules.mask("nama saya Budi, budi@gmail.com", []) == "nama saya Budi, b***@gmail.com"
