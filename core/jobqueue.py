@@ -96,9 +96,11 @@ class JobQueue(Generic[RowT]):
         limit: int,
         now: datetime | None = None,
         where: Sequence[ColumnElement[bool]] = (),
+        lease: timedelta | None = None,
     ) -> list[RowT]:
         """Due pending rows (plus `where`), oldest first, marked claimed; with a lease
-        also claims whose lease ran out.
+        also claims whose lease ran out. `lease` overrides the queue's length of it
+        (a setting), for a queue that has one.
 
         FOR UPDATE SKIP LOCKED lets several workers share a queue on PostgreSQL;
         SQLite serialises writers anyway.
@@ -124,7 +126,7 @@ class JobQueue(Generic[RowT]):
                 continue
             values: dict[str, object] = {"status": self.claimed, "attempts": row.attempts + 1}
             if self.lease is not None:
-                values["next_attempt_at"] = now + self.lease
+                values["next_attempt_at"] = now + (lease or self.lease)
             _assign(row, **values)
             claimed.append(row)
         session.flush()

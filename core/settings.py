@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     # and reports an hour beyond which a new one is refused (politely).
     rate_messages_per_minute: int = Field(default=20, ge=1)
     rate_reports_per_hour: int = Field(default=5, ge=1)
+    # How long a worker's claim on stored work holds before another round may take
+    # it again (the worker died or lost the database mid-job).
+    queue_lease_seconds: float = Field(default=300.0, gt=0)
     # /healthz says "degraded" when a stored update or message waits longer than this.
     queue_max_age_seconds: float = Field(default=300.0, gt=0)
 
@@ -103,6 +107,10 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+    @property
+    def queue_lease(self) -> timedelta:
+        return timedelta(seconds=self.queue_lease_seconds)
 
     @property
     def whatsapp_missing(self) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.jobqueue import ERROR_LENGTH, JobQueue, RetryPolicy
+from core.settings import get_settings
 from core.timestamps import utcnow
 from tickets.models import Contact, Notification, StaffUser, Ticket
 
@@ -192,8 +193,9 @@ def claim_due(
 ) -> list[Notification]:
     """Due pending notifications of `channel`, marked "sending" (oldest first)."""
     return OUTBOX.claim(
-        session=session, limit=limit, now=now, where=(Notification.channel == channel,)
-    )
+        session=session, limit=limit, now=now, where=(Notification.channel == channel,),
+        lease=get_settings().queue_lease,
+    )  # fmt: skip
 
 
 def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from channels.telegram.models import TelegramUpdate
 from core.jobqueue import JobQueue, RetryPolicy
+from core.settings import get_settings
 
 PENDING = "pending"
 PROCESSING = "processing"
@@ -67,9 +68,8 @@ def claim_updates(
     *, session: Session, limit: int = 20, now: datetime | None = None
 ) -> list[ClaimedUpdate]:
     """Due updates, oldest first (Telegram's order), marked "processing"."""
-    return [
-        ClaimedUpdate(r.id, r.body) for r in UPDATES.claim(session=session, limit=limit, now=now)
-    ]
+    rows = UPDATES.claim(session=session, limit=limit, now=now, lease=get_settings().queue_lease)
+    return [ClaimedUpdate(r.id, r.body) for r in rows]
 
 
 def finish_update(*, session: Session, row_id: int) -> None:

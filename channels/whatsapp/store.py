@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
 from core.jobqueue import JobQueue, RetryPolicy
+from core.settings import get_settings
 from core.timestamps import utcnow
 
 PENDING = "pending"
@@ -112,7 +113,7 @@ def claim_events(
     *, session: Session, limit: int = 20, now: datetime | None = None
 ) -> list[ClaimedEvent]:
     """Due pending events, oldest first, marked "processing"."""
-    rows = EVENTS.claim(session=session, limit=limit, now=now)
+    rows = EVENTS.claim(session=session, limit=limit, now=now, lease=get_settings().queue_lease)
     return [ClaimedEvent(row.id, row.body) for row in rows]
 
 
