@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from urllib.parse import parse_qs
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
