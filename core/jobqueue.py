@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, aliased
 
 from core.timestamps import utcnow
 
@@ -88,6 +88,10 @@ class JobQueue(Generic[RowT]):
     lease: timedelta | None = None
     # The column that says when a job was queued (its age in `oldest_pending`).
     queued_at: str = "created_at"
+    # A column naming the conversation a job belongs to: a job is only claimed when
+    # no earlier job of its conversation is waiting or being worked on, so several
+    # workers keep each conversation in order and run different ones side by side.
+    ordered_by: str | None = None
 
     def claim(
         self,
@@ -110,14 +114,11 @@ class JobQueue(Generic[RowT]):
         due = model.status == self.pending
         if self.lease is not None:
             due = or_(due, model.status == self.claimed)
+        query = select(model).where(and_(due, model.next_attempt_at <= now), *where)
+        if self.ordered_by is not None:
+            query = query.where(self._first_of_its_conversation())
         rows = list(
-            session.scalars(
-                select(model)
-                .where(and_(due, model.next_attempt_at <= now), *where)
-                .order_by(model.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+            session.scalars(query.order_by(model.id).limit(limit).with_for_update(skip_locked=True))
         )
         claimed = []
         for row in rows:
@@ -131,6 +132,19 @@ class JobQueue(Generic[RowT]):
             claimed.append(row)
         session.flush()
         return claimed
+
+    def _first_of_its_conversation(self) -> ColumnElement[bool]:
+        model = self.model
+        key = getattr(model, self.ordered_by or "")
+        earlier = aliased(model)
+        return or_(
+            key.is_(None),
+            ~exists().where(
+                getattr(earlier, self.ordered_by or "") == key,
+                earlier.id < model.id,
+                earlier.status.in_((self.pending, self.claimed)),
+            ),
+        )
 
     def finish(self, *, session: Session, job_id: int, now: datetime | None = None) -> None:
         values: dict[str, Any] = {"status": self.done, "last_error": None}

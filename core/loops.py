@@ -43,3 +43,39 @@ async def run_until_stopped(
         finally:
             for waiter in waiters:
                 waiter.cancel()
+
+
+class Wakeup:
+    """Wakes every loop that waits on it (several workers of one queue)."""
+
+    def __init__(self) -> None:
+        self._events: list[asyncio.Event] = []
+
+    def event(self) -> asyncio.Event:
+        event = asyncio.Event()
+        self._events.append(event)
+        return event
+
+    def set(self) -> None:
+        for event in self._events:
+            event.set()
+
+
+async def run_workers(
+    step: Callable[[], Awaitable[int]],
+    stop: asyncio.Event,
+    *,
+    workers: int,
+    name: str,
+    idle_seconds: float,
+    wake: Wakeup,
+) -> None:
+    """`workers` copies of the loop over one `step`, side by side until `stop`."""
+    await asyncio.gather(
+        *(
+            run_until_stopped(
+                step, stop, name=f"{name} {n}", idle_seconds=idle_seconds, wake=wake.event()
+            )
+            for n in range(1, workers + 1)
+        )
+    )

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # and reports an hour beyond which a new one is refused (politely).
     rate_messages_per_minute: int = Field(default=20, ge=1)
     rate_reports_per_hour: int = Field(default=5, ge=1)
+    # Workers per channel processing stored updates and events: one conversation's
+    # in order, different conversations side by side.
+    processor_workers: int = Field(default=4, ge=1, le=32)
     # How long a worker's claim on stored work holds before another round may take
     # it again (the worker died or lost the database mid-job).
     queue_lease_seconds: float = Field(default=300.0, gt=0)

@@ -9,6 +9,7 @@ Either all of it is recorded or none of it.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -38,10 +39,16 @@ REQUESTED_SLOT = "requested_slot"
 PII_ENTITIES = {"nik", "phone"}
 
 
+# Turns run in worker threads side by side; spaCy's pipeline is not documented as
+# safe to call from several threads at once, and a parse takes well under a ms.
+_PARSE_LOCK = threading.Lock()
+
+
 def _default_parse(text: str) -> dict[str, Any]:
     import nlu
 
-    return nlu.parse(text)
+    with _PARSE_LOCK:
+        return nlu.parse(text)
 
 
 def sender_id(channel: str, user_key: str) -> str:

@@ -28,3 +28,5 @@ class TelegramUpdate(Base):
     last_error: Mapped[str | None] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The chat the update belongs to: one chat's updates in order, chats side by side.
+    conversation_key: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -18,7 +18,7 @@ from telegram.ext import Application
 from channels.telegram import store
 from channels.telegram.app import TelegramAdapter, adapter_of
 from core.db import transaction
-from core.loops import run_until_stopped
+from core.loops import Wakeup, run_workers
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +33,19 @@ class UpdateProcessor:
         *,
         database_url: str | None = None,
         idle_seconds: float = 1.0,
+        workers: int = 1,
     ) -> None:
         self.application = application
         self.adapter = adapter
         self.database_url = database_url
         self.idle_seconds = idle_seconds
-        self.wake = asyncio.Event()
+        self.wake = Wakeup()
+        self.workers = workers
 
     def _claim(self) -> list[store.ClaimedUpdate]:
+        # One at a time: the other workers take the other chats meanwhile.
         with transaction(self.database_url) as session:
-            return store.claim_updates(session=session)
+            return store.claim_updates(session=session, limit=1)
 
     def _finish(self, row_id: int, error: str | None) -> str:
         with transaction(self.database_url) as session:
@@ -84,9 +87,10 @@ class UpdateProcessor:
         requeued = await asyncio.to_thread(self._requeue)
         if requeued:
             log.warning("telegram: %s interrupted updates requeued", requeued)
-        await run_until_stopped(
-            self.process_due, stop, name="telegram", idle_seconds=self.idle_seconds, wake=self.wake
-        )
+        await run_workers(
+            self.process_due, stop, workers=self.workers, name="telegram",
+            idle_seconds=self.idle_seconds, wake=self.wake,
+        )  # fmt: skip
 
 
 def processor_of(

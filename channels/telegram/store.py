@@ -31,6 +31,7 @@ UPDATES = JobQueue(
     # worker died is simply taken again.
     lease=timedelta(minutes=5),
     queued_at="received_at",
+    ordered_by="conversation_key",
 )
 
 
@@ -44,12 +45,30 @@ def update_id_of(data: Any) -> int:
     return update_id
 
 
+def _chat_of(data: dict[str, Any]) -> str | None:
+    """The chat an update belongs to (a message's, or a pressed button's message's)."""
+    for kind in ("message", "edited_message", "callback_query"):
+        part = data.get(kind)
+        if not isinstance(part, dict):
+            continue
+        message = part.get("message", part) if kind == "callback_query" else part
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(chat, dict) and chat.get("id") is not None:
+            return str(chat["id"])[:64]
+        sender = part.get("from")
+        if isinstance(sender, dict) and sender.get("id") is not None:
+            return str(sender["id"])[:64]
+    return None
+
+
 def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
     """Keep one update; None when its update_id came before."""
     update_id = update_id_of(data)
     if session.scalar(select(TelegramUpdate.id).where(TelegramUpdate.update_id == update_id)):
         return None
-    row = TelegramUpdate(update_id=update_id, body=data, status=PENDING)
+    row = TelegramUpdate(
+        update_id=update_id, body=data, status=PENDING, conversation_key=_chat_of(data)
+    )
     try:
         with session.begin_nested():
             session.add(row)

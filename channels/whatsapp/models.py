@@ -28,6 +28,9 @@ class WhatsAppEvent(Base):
     last_error: Mapped[str | None] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The sender of the body's first message (None: statuses only): the processors
+    # take one sender's events in order, different senders' side by side.
+    conversation_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class WhatsAppMessage(Base):

@@ -30,7 +30,7 @@ from channels.whatsapp.inbound import (
 )
 from channels.whatsapp.sender import Sender
 from core.db import transaction
-from core.loops import run_until_stopped
+from core.loops import Wakeup, run_workers
 from core.settings import Settings
 from dialogue import store as dialogue_store
 from dialogue.delivery import Delivery, FindDelivery
@@ -66,13 +66,15 @@ class EventProcessor:
         # Called after a turn whose replies the engine queued (wired to the outbox).
         self.replies_queued: Callable[[], None] | None = None
         self.apology = engine.render("utter_maaf_gangguan")
-        self.wake = asyncio.Event()
+        self.wake = Wakeup()
+        self.workers = settings.processor_workers
 
     # --- database steps (run in a worker thread) ---------------------------------------
 
     def _claim(self) -> list[store.ClaimedEvent]:
+        # One at a time: the other workers take the other conversations meanwhile.
         with transaction(self.database_url) as session:
-            return store.claim_events(session=session)
+            return store.claim_events(session=session, limit=1)
 
     def _finish(self, event_id: int, error: str | None, *, permanent: bool = False) -> str:
         with transaction(self.database_url) as session:
@@ -206,6 +208,7 @@ class EventProcessor:
         requeued = await asyncio.to_thread(self._requeue)
         if requeued:
             log.warning("whatsapp: %s interrupted events requeued", requeued)
-        await run_until_stopped(
-            self.process_due, stop, name="whatsapp", idle_seconds=self.idle_seconds, wake=self.wake
-        )
+        await run_workers(
+            self.process_due, stop, workers=self.workers, name="whatsapp",
+            idle_seconds=self.idle_seconds, wake=self.wake,
+        )  # fmt: skip

@@ -42,6 +42,7 @@ EVENTS = JobQueue(
     done_at="processed_at",
     lease=EVENT_LEASE,
     queued_at="received_at",
+    ordered_by="conversation_key",
 )
 
 # Meta's customer-service window; a minute's margin so a message sent just before it
@@ -85,6 +86,19 @@ def _depth(value: dict[str, Any] | list[Any]) -> int:
     return depth
 
 
+def _first_sender(data: dict[str, Any]) -> str | None:
+    """Who sent the body's first message (Meta sends one user's message per body in
+    practice); None for a body of statuses only."""
+    for entry in data.get("entry") or ():
+        for change in (entry.get("changes") or ()) if isinstance(entry, dict) else ():
+            value = change.get("value") if isinstance(change, dict) else None
+            messages = value.get("messages") if isinstance(value, dict) else None
+            if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+                sender = messages[0].get("from")
+                return str(sender)[:64] if sender else None
+    return None
+
+
 def record_event(*, session: Session, body: bytes) -> int | None:
     """Keep a verified webhook body; None when the identical body came before.
     ValueError, before anything is written, when the body is not a JSON object."""
@@ -92,7 +106,9 @@ def record_event(*, session: Session, body: bytes) -> int | None:
     digest = hashlib.sha256(body).hexdigest()
     if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
         return None
-    event = WhatsAppEvent(body_sha256=digest, body=data, status=PENDING)
+    event = WhatsAppEvent(
+        body_sha256=digest, body=data, status=PENDING, conversation_key=_first_sender(data)
+    )
     try:
         with session.begin_nested():
             session.add(event)
