@@ -186,6 +186,14 @@ def main() -> int:
             lambda url: wa_pg.update(bench_whatsapp(url, tmp_path / "m4")) or []
         )
         wa_postgres = wa_pg or {"ack": wa_pg_error, "reply": wa_pg_error}
+        from bench.flood_bench import FLOOD, QUIET, QUIET_MESSAGES, bench_flood
+
+        flood_pg: dict[str, Any] = {}
+        flood_error = with_postgres(
+            lambda url: flood_pg.update(bench_flood(url, tmp_path / "m5")) or []
+        )
+        flood = flood_pg or {"calm": flood_error, "flood": flood_error,
+                             "flood_answered": 0, "logged_in": 0}  # fmt: skip
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -228,6 +236,20 @@ from 20 users posted back to back while the processor answers the earlier ones
 (Meta needs the 200 quickly, whatever the NLU costs). "first reply": {SEQUENTIAL}
 messages one at a time, until the first reply payload reaches the Graph API
 (signature check, storing the event, NLU, engine, Graph call).
+
+## One citizen floods, the others wait (bench/flood_bench.py)
+
+| what | p50 | p95 | max | samples |
+| --- | --- | --- | --- | --- |
+{row("another citizen's wait for an answer, no flood (PostgreSQL)", flood["calm"])}
+{row(f"the same while one number posts {FLOOD} messages (PostgreSQL)", flood["flood"])}
+
+{QUIET} citizens send {QUIET_MESSAGES} messages each, one at a time, waiting for each
+answer, first alone, then while one number posts {FLOOD} messages as fast as it can
+over the same server. The flooding number got {flood["flood_answered"]} answers: past
+`RATE_MESSAGES_PER_MINUTE` its messages are kept in the log ({flood["logged_in"]}
+inbound rows in all) but not processed, and `PROCESSOR_WORKERS` workers keep the other
+conversations moving.
 
 ## Start-up and memory
 

@@ -16,6 +16,7 @@ from channels.whatsapp import store, webhook
 from channels.whatsapp.models import WhatsAppEvent
 from channels.whatsapp.signature import SIGNATURE_HEADER, sign
 from core.db import transaction
+from core.settings import get_settings
 from tests.support import webhook_events as events
 from tests.support.whatsapp_harness import APP_SECRET, WEBHOOK, Served, body_texts, serve
 
@@ -72,9 +73,11 @@ def test_a_poison_row_from_before_the_check_is_dead_lettered_and_the_rest_go_on(
         assert (poison.status, poison.last_error) == (store.FAILED, "not a JSON object")
 
 
-def test_a_failure_while_settling_one_event_does_not_drop_the_batch(
+def test_a_failure_while_settling_one_event_holds_up_nobody_and_heals_with_the_lease(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("QUEUE_LEASE_SECONDS", "1")
+    get_settings.cache_clear()
     processor = served.channel.processor
     real_finish = processor._finish
     broken: list[int] = []
@@ -86,14 +89,19 @@ def test_a_failure_while_settling_one_event_does_not_drop_the_batch(
         return real_finish(event_id, error, permanent=permanent)
 
     monkeypatch.setattr(processor, "_finish", finish)
-    with transaction() as session:  # two events claimed in one batch
-        for text in ("halo", "status"):
-            body = json.dumps(events.text_message(WA, text)).encode()
+    other = "6281299990002"
+    with transaction() as session:
+        for wa_id in (WA, other):
+            body = json.dumps(events.text_message(wa_id, "halo")).encode()
             store.record_event(session=session, body=body)
     served.channel.wake()
-    served.until(lambda: _statuses().get(store.DONE) == 1)
-    # The first stays claimed (its lease brings it back), the second was done.
-    assert _statuses() == {store.PROCESSING: 1, store.DONE: 1}
+    # The other citizen is answered although the first event could not be settled...
+    served.until(lambda: bool(served.fake.texts_to(other)))
+    # ...and the unsettled claim comes back with its lease: done, answered once.
+    served.until(lambda: _statuses() == {store.DONE: 2})
+    served.settle()
+    assert len(served.fake.texts_to(WA)) == 1
+    get_settings.cache_clear()
 
 
 def test_a_body_that_cannot_be_stored_gets_503_for_meta_to_retry(
