@@ -50,6 +50,17 @@ def _answer_waits(client: httpx.Client, fake: Any, sign: Any, text_message: Any)
     return waits
 
 
+def _waiting(database_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from channels.whatsapp.models import WhatsAppEvent
+    from core.db import transaction
+
+    with transaction(database_url) as session:
+        open_events = select(func.count()).select_from(WhatsAppEvent)
+        return int(session.scalar(open_events.where(WhatsAppEvent.status != "done")) or 0)
+
+
 def bench_flood(database_url: str, media_dir: Path) -> dict[str, Any]:
     from sqlalchemy import func, select
 
@@ -90,6 +101,9 @@ def bench_flood(database_url: str, media_dir: Path) -> dict[str, Any]:
         time.sleep(0.2)  # the flood is under way
         during = _answer_waits(client, fake, sign, events.text_message)
         flooding.join()
+        deadline = time.monotonic() + 120  # until every stored event is processed
+        while _waiting(database_url) and time.monotonic() < deadline:
+            time.sleep(0.05)
         answered = len(fake.texts_to(flooder))
     with transaction(database_url) as session:
         limited = session.scalar(
