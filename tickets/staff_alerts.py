@@ -12,6 +12,7 @@ metadata when it was stored (tickets.media).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -25,11 +26,15 @@ from tickets.enums import TicketStatus
 from tickets.models import StaffChat, Ticket
 from tickets.notifications import Extras, Pin, enqueue
 from tickets.privacy import text_for
+from tickets.service import tickets_filed_since
 from tickets.texts import TEXTS
 
 BUTTON_PREFIX = "op"
 OPERATOR_RESPONSE = "utter_operator_tiket_baru"
 AGENCY_RESPONSE = "utter_instansi_tiket_baru"
+FLOOD_RESPONSE = "utter_operator_banyak_laporan"
+# New-ticket alerts per citizen and hour before they are folded into one note.
+ALERTS_PER_CITIZEN_HOUR = 3
 
 
 def button_payload(action: str, number: str, agency: str | None = None) -> str:
@@ -86,6 +91,23 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
         )
     ).all()
     if not chats:
+        return
+    now = ticket.created_at
+    recent = tickets_filed_since(
+        session=session, citizen=ticket.citizen, since=now - timedelta(hours=1)
+    )
+    if recent > ALERTS_PER_CITIZEN_HOUR:
+        # A flood: one note for the hour instead of a message per ticket (they are
+        # all in the operators' queue, `tickets queue`).
+        hour = now.strftime("%Y%m%d%H")
+        variables = {"jumlah": recent, "wilayah": _region_name(ticket), "nomor": ticket.number}
+        for chat in chats:
+            enqueue(
+                session=session, channel=chat.channel, user_key=chat.chat_key,
+                response=FLOOD_RESPONSE, variables=variables, ticket_id=ticket.id,
+                dedupe_key=f"flood:{ticket.citizen_id}:{hour}:chat:{chat.channel}:{chat.chat_key}",
+            )  # fmt: skip
+        session.flush()
         return
     route = route_for(ticket.category)
     agencies = [a for a in (ticket.suggested_agency_code, *route.also) if a]

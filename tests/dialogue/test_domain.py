@@ -10,7 +10,7 @@ import yaml
 from dialogue.domain import DOMAIN_DIR, domain_files, load_domain
 from tickets.escalation import DIGEST_RESPONSE, RESPONSES
 from tickets.flows import STATUS_NOTIFICATION
-from tickets.staff_alerts import AGENCY_RESPONSE, OPERATOR_RESPONSE
+from tickets.staff_alerts import AGENCY_RESPONSE, FLOOD_RESPONSE, OPERATOR_RESPONSE
 from tickets.workflow import actions
 
 # Top-level keys of a Rasa 3 domain file.
@@ -49,7 +49,8 @@ def test_the_merged_domain_has_every_response_of_every_file() -> None:
 def test_wording_is_split_by_audience() -> None:
     notify = {a.notify for a in actions().values() if a.notify}
     assert notify | {STATUS_NOTIFICATION} == _responses("notifications.yml")
-    staff = {OPERATOR_RESPONSE, AGENCY_RESPONSE, DIGEST_RESPONSE, *RESPONSES.values()}
+    staff = {OPERATOR_RESPONSE, AGENCY_RESPONSE, FLOOD_RESPONSE, DIGEST_RESPONSE,
+             *RESPONSES.values()}  # fmt: skip
     assert staff == _responses("staff.yml")
     assert "utter_greet" in _responses("dialogue.yml")
 

@@ -160,3 +160,23 @@ def test_the_channels_handler_answers_staff_buttons_and_passes_on_the_rest(db: s
     assert reply is not None and reply.ok and "Tono" in reply.text
     stranger = staff_button("telegram", "778", button_payload("reject", number), "-900")
     assert stranger is not None and not stranger.ok
+
+
+def test_a_flood_of_reports_from_one_citizen_is_one_note_for_the_operators(db: str) -> None:
+    with transaction() as session:
+        chat = factories.staff_chat(session=session, region="bandar_lampung")
+        chat_key = chat.chat_key
+        citizen = factories.citizen(session=session)
+        for _ in range(6):
+            factories.ticket(session=session, citizen=citizen)
+    with transaction() as session:
+        sent = [
+            n.response
+            for n in session.scalars(
+                select(Notification)
+                .where(Notification.user_key == chat_key)
+                .order_by(Notification.id)
+            )
+        ]
+    # Three alerts with buttons, then one note for the rest of the hour.
+    assert sent == [OPERATOR_RESPONSE] * 3 + ["utter_operator_banyak_laporan"]
