@@ -40,34 +40,31 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
-def _dead_letters(args: argparse.Namespace) -> list[int] | None:
-    return None if args.all else list(args.id)
+def _on_dead_letters(args: argparse.Namespace, *, retry: bool) -> int:
+    """`queue retry` / `queue drop`: the dead letters named (--id) or all (--all)."""
+    from bot.queues import QUEUES
+    from core.db import transaction
+
+    if not args.all and not args.id:
+        print(TEXTS.text("queue", "which"), file=sys.stderr)
+        return 2
+    queue, ids = QUEUES[args.queue], None if args.all else list(args.id)
+    with transaction() as session:
+        if retry:
+            count = queue.retry_failed(session=session, ids=ids)
+        else:
+            count = queue.drop_failed(session=session, ids=ids)
+    done = "retried" if retry else "dropped"
+    print(TEXTS.text("queue", done, jumlah=count, antrean=args.queue))
+    return 0
 
 
 def _cmd_retry(args: argparse.Namespace) -> int:
-    from bot.queues import QUEUES
-    from core.db import transaction
-
-    if not args.all and not args.id:
-        print(TEXTS.text("queue", "which"), file=sys.stderr)
-        return 2
-    with transaction() as session:
-        count = QUEUES[args.queue].retry_failed(session=session, ids=_dead_letters(args))
-    print(TEXTS.text("queue", "retried", jumlah=count, antrean=args.queue))
-    return 0
+    return _on_dead_letters(args, retry=True)
 
 
 def _cmd_drop(args: argparse.Namespace) -> int:
-    from bot.queues import QUEUES
-    from core.db import transaction
-
-    if not args.all and not args.id:
-        print(TEXTS.text("queue", "which"), file=sys.stderr)
-        return 2
-    with transaction() as session:
-        count = QUEUES[args.queue].drop_failed(session=session, ids=_dead_letters(args))
-    print(TEXTS.text("queue", "dropped", jumlah=count, antrean=args.queue))
-    return 0
+    return _on_dead_letters(args, retry=False)
 
 
 def register(sub: Any) -> None:
