@@ -39,6 +39,10 @@ NON_TEXT_INTENTS = {
     "kirim_lokasi", "kirim_foto", "tidak_didukung", "pilih_kategori", "lewati",
     SUPPORT_INTENT, NEW_REPORT_INTENT,
 }  # fmt: skip
+# Questions during which a text that answers nothing adds to the description, and
+# the intents such a text has (a service question or a "yes" is not more detail).
+ADDS_TO_DESCRIPTION = {"lokasi", "foto", "konfirmasi"}
+FREE_TEXT_INTENTS = {"lapor", "nlu_fallback", "out_of_scope", "inform"}
 MEDIA_ERROR_RESPONSES = {
     "not_found": "utter_foto_tidak_ditemukan",
     "too_large": "utter_foto_terlalu_besar",
@@ -138,12 +142,20 @@ class ValidateLaporanForm(FormValidationAction):
             return {"deskripsi": text}
         # A classified complaint describes the problem already, whether it opened the
         # form or answered the category question ("sampahe ora diangkut wis seminggu").
-        if (
-            requested in (None, "kategori")
-            and intent == "lapor"
-            and tracker.get_slot("deskripsi") is None
-        ):
+        current = tracker.get_slot("deskripsi")
+        if requested in (None, "kategori") and intent == "lapor" and current is None:
             return {"deskripsi": text}
+        if current and requested in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS:
+            # More about the problem while another question waits ("udah 3 hari"):
+            # kept in the report, and the question is asked again.
+            added = f"{current}\n{text}"
+            if len(added) > MAX_DESCRIPTION_CHARS:
+                dispatcher.utter_message(
+                    response="utter_keterangan_terlalu_panjang", max_chars=MAX_DESCRIPTION_CHARS
+                )
+                return {}
+            dispatcher.utter_message(response="utter_keterangan_ditambahkan")
+            return {"deskripsi": added}
         return {}
 
     async def extract_lokasi(
