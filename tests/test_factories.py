@@ -72,7 +72,9 @@ def test_a_status_is_reached_through_the_workflow(db: str, status: TicketStatus)
         assert (ticket.resolved_at is not None) == (status == TicketStatus.RESOLVED)
         # The citizen was told of each step the workflow notifies.
         notified = session.scalars(
-            select(Notification.response).where(Notification.ticket_id == ticket.id)
+            select(Notification.response)
+            .where(Notification.ticket_id == ticket.id)
+            .order_by(Notification.id)
         ).all()
         assert notified == [actions()[a].notify for a in path if actions()[a].notify]
 
