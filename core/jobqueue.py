@@ -184,11 +184,19 @@ class JobQueue(Generic[RowT]):
             .values(status=self.failed, last_error=error[:ERROR_LENGTH])
         )
 
-    def requeue_claimed(self, *, session: Session) -> int:
-        """Claims left by a worker that died: pending again (attempts are kept).
-        Returns how many."""
+    def requeue_claimed(
+        self,
+        *,
+        session: Session,
+        where: Sequence[ColumnElement[bool]] = (),
+        now: datetime | None = None,
+    ) -> int:
+        """Claims (plus `where`) left by a worker that died: pending and due at once,
+        whatever their lease said (attempts are kept). Returns how many."""
         result = session.execute(
-            update(self.model).where(self.model.status == self.claimed).values(status=self.pending)
+            update(self.model)
+            .where(self.model.status == self.claimed, *where)
+            .values(status=self.pending, next_attempt_at=now or utcnow())
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -246,16 +246,4 @@ def mark_blocked(
 def requeue_sending(*, session: Session, channel: str) -> int:
     """Rows of `channel` a dead worker left "sending": pending again (its worker is
     starting; one process serves a channel). Returns how many."""
-    result = session.execute(
-        update(Notification)
-        .where(Notification.status == SENDING, Notification.channel == channel)
-        .values(status=PENDING, next_attempt_at=utcnow())
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def stale_sending(
-    *, session: Session, older_than: timedelta = timedelta(minutes=10)
-) -> Sequence[Notification]:
-    """Rows a worker claimed but never settled (it died mid-send)."""
-    return OUTBOX.stale_claims(session=session, older_than=older_than)
+    return OUTBOX.requeue_claimed(session=session, where=(Notification.channel == channel,))

@@ -66,3 +66,12 @@ def test_counts_age_retry_and_drop_of_dead_letters() -> None:
     with transaction() as session:
         assert session.get(Job, dead_b) is None
         assert session.get(Job, done) is not None and session.get(Job, waiting) is not None
+
+
+def test_a_requeued_claim_is_due_at_once_not_when_its_lease_ends() -> None:
+    [job] = _add(Job())
+    now = utcnow()
+    assert _claim(now=now) == [job]  # held until now + 5 minutes
+    with transaction() as session:
+        assert LEASED.requeue_claimed(session=session, now=now) == 1  # the worker restarts
+    assert _claim(now=now + timedelta(seconds=1)) == [job]
