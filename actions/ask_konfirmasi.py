@@ -1,0 +1,40 @@
+"""Show the summary of the report before it is filed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from knowledge.categories import get_category
+
+
+class ActionAskKonfirmasi(Action):
+    def name(self) -> str:
+        return "action_ask_konfirmasi"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        category = get_category(tracker.get_slot("kategori") or "")
+        lokasi = tracker.get_slot("lokasi") or {}
+        confidential = bool(category and category.confidential)
+        dispatcher.utter_message(
+            response="utter_ask_konfirmasi",
+            kategori_label=category.label if category else "-",
+            deskripsi=tracker.get_slot("deskripsi") or "-",
+            koordinat=f"{lokasi['latitude']:.5f}, {lokasi['longitude']:.5f}" if lokasi else "-",
+            desa=lokasi.get("place") or "",
+            kecamatan=lokasi.get("district") or "",
+            kabupaten=lokasi.get("region_name") or "",
+            jumlah_foto=len(tracker.get_slot("foto") or []),
+            catatan_rahasia=_render_note(domain, "utter_catatan_rahasia") if confidential else "",
+        )
+        return []
+
+
+def _render_note(domain: DomainDict, response: str) -> str:
+    variations = (domain.get("responses") or {}).get(response) or [{}]
+    return str(variations[0].get("text") or "")
