@@ -1,4 +1,5 @@
-"""Questions the bot cannot answer: log them for content editors, offer an operator."""
+"""Questions the bot cannot answer: log them for content editors, offer an operator
+(a handoff request, tickets.handoff) only when someone could answer."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import split_sender
+from actions.minta_petugas import ask_for_person, request_region, tell_outcome
 from core.db import current_session
 from knowledge.retrieval import Hit
 from knowledge.unanswered import log_unanswered, request_forward
+from tickets.handoff import staff_reachable
 
 
 def record_unanswered(
@@ -29,7 +32,11 @@ def record_unanswered(
             best_topic=best.topic if best else None,
             best_score=best.score if best else None,
         )
-    dispatcher.utter_message(response="utter_tidak_tahu")
+        region = request_region(tracker, session)
+        reachable = staff_reachable(session=session, region_code=region)
+    dispatcher.utter_message(
+        response="utter_tidak_tahu" if reachable else "utter_tidak_tahu_tanpa_petugas"
+    )
 
 
 class ActionTidakTerjawab(Action):
@@ -59,7 +66,9 @@ class ActionTeruskanPertanyaan(Action):
         channel, user_key = split_sender(tracker)
         with current_session() as session:
             question = request_forward(session=session, channel=channel, user_key=user_key)
-        dispatcher.utter_message(
-            response="utter_pertanyaan_diteruskan" if question else "utter_tidak_ada_pertanyaan"
-        )
+            if question is None:
+                dispatcher.utter_message(response="utter_tidak_ada_pertanyaan")
+                return []
+            result = ask_for_person(tracker, session, [question.text])
+            tell_outcome(dispatcher, result, "utter_pertanyaan_diteruskan")
         return []

@@ -9,6 +9,7 @@ whatsapp.py  whatsapp status | retry-failed | purge
 logs.py      logs purge (message log retention); the PII filter on log handlers
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
 queue.py     queue status | retry | drop (stored updates and events, the outbox)
+handoff.py   handoff list | reply | close (citizens who asked for a person)
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import knowledge, logs, queue, serve, sla, staff, tickets, whatsapp, workflow
+from bot.cli import (
+    handoff,
+    knowledge,
+    logs,
+    queue,
+    serve,
+    sla,
+    staff,
+    tickets,
+    whatsapp,
+    workflow,
+)
 from core.settings import get_settings
 
 
@@ -34,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     logs.register(sub)
     knowledge.register(sub)
     queue.register(sub)
+    handoff.register(sub)
     return parser
 
 

@@ -41,6 +41,8 @@ EXPECTED_TABLES = {
     "whatsapp_event",
     "whatsapp_message",
     "whatsapp_window",
+    "handoff_request",
+    "handoff_message",
 }
 
 
