@@ -12,6 +12,7 @@ from dialogue.engine import DialogueEngine
 from knowledge.faq import all_topics
 from knowledge.models import UnansweredQuestion
 from nlu.parser import parse_payload
+from tests import factories
 from tests.support.chat import Chat
 
 METRO = ("-5.1131", "105.3067")
@@ -139,6 +140,8 @@ def test_unsure_question_is_answered_from_the_knowledge_base(unsure: Chat) -> No
 
 
 def test_unknown_question_is_logged_and_can_be_forwarded(unsure: Chat) -> None:
+    with transaction() as session:  # someone who can answer (else no offer: test_handoff_*)
+        factories.staff(session=session, role="admin")
     reply = unsure.say("kapan pendaftaran cpns dibuka?")
     assert "belum bisa menjawab" in reply and "Teruskan ke petugas" in reply
     [question] = _questions()

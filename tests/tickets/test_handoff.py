@@ -3,7 +3,8 @@ citizen's chat gets; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -22,11 +23,11 @@ CITIZEN = "warga-1"
 
 
 def _ask(*texts: str, region: str | None = "bandar_lampung", user_key: str = CITIZEN,
-         now: object = None) -> handoff.HandoffResult:  # fmt: skip
+         now: datetime | None = None) -> handoff.HandoffResult:  # fmt: skip
     with transaction() as session:
         result = handoff.request_handoff(
             session=session, channel=CHAT, user_key=user_key, texts=list(texts),
-            region_code=region, now=now,  # type: ignore[arg-type]
+            region_code=region, now=now,
         )  # fmt: skip
         session.expunge_all()
         return result
@@ -42,7 +43,7 @@ def _notifications(response: str | None = None) -> list[Notification]:
         return rows
 
 
-def _request(request_id: int) -> dict[str, object]:
+def _request(request_id: int) -> dict[str, Any]:
     with transaction() as session:
         found = session.get(HandoffRequest, request_id)
         assert found is not None
@@ -88,7 +89,7 @@ def test_a_request_reaches_the_region_operator_chat_and_repeats_add_to_it(db: st
     assert len(_notifications()) == 2
     with transaction() as session:
         assert list(session.scalars(select(HandoffRequest.id))) == [first.request.id]
-    texts = [m["text"] for m in _request(first.request.id)["messages"]]  # type: ignore[index]
+    texts = [m["text"] for m in _request(first.request.id)["messages"]]
     assert len(texts) == 3 and "1871010101900001" not in texts[2]
 
 
