@@ -71,7 +71,7 @@ def fit_words(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut.strip():
+    if not text[limit - 1].isspace() and " " in cut.strip():  # cut inside a word
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:/(-") + "…"
 

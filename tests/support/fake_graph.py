@@ -854,6 +854,8 @@ class FakeGraph:
             if isinstance(component, dict) and component.get("type") == "button" and quick_replies:
                 indexes.append(_check_quick_reply(component, where, quick_replies))
                 continue
+            if isinstance(component, dict) and component.get("type") != "body":
+                component = {"type": component.get("type")}  # refused just below
             component = _object(component, where, {"type", "parameters"}, {"type"})
             if component["type"] != "body":
                 # Laporin's approved templates have a body and quick replies only.
