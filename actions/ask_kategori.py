@@ -31,7 +31,7 @@ class ActionAskKategori(Action):
         ]
         candidates = [c for c in guesses if c is not None][:3]
         if intent_name(tracker) == "lapor" and candidates:
-            buttons = [category_button(c.id, c.label) for c in candidates]
+            buttons = [category_button(c.id, c.label, c.short) for c in candidates]
             buttons.append(
                 {
                     "title": intent_title(OTHER_CATEGORY_INTENT) or "",
@@ -40,10 +40,13 @@ class ActionAskKategori(Action):
             )
             dispatcher.utter_message(response="utter_ask_kategori_kandidat", buttons=buttons)
             return []
-        buttons = [category_button(c.id, c.label) for c in all_categories()]
+        buttons = [category_button(c.id, c.label, c.short) for c in all_categories()]
         dispatcher.utter_message(response="utter_ask_kategori", buttons=buttons)
         return []
 
 
-def category_button(category_id: str, label: str) -> dict[str, str]:
-    return {"title": label, "payload": f'/pilih_kategori{{"kategori": "{category_id}"}}'}
+def category_button(category_id: str, label: str, short: str | None = None) -> dict[str, str]:
+    button = {"title": label, "payload": f'/pilih_kategori{{"kategori": "{category_id}"}}'}
+    if short and short != label:
+        button["short"] = short  # for lists with short rows (WhatsApp: 24 characters)
+    return button

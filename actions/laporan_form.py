@@ -76,6 +76,8 @@ class ValidateLaporanForm(FormValidationAction):
             return {"konfirmasi": True}
         if intent == "deny":
             return {"konfirmasi": False}
+        if intent == "kirim_foto":  # one more photo (extract_foto), not an answer
+            return {}
         dispatcher.utter_message(response="utter_ask_konfirmasi_ulang")
         return {}
 

@@ -19,6 +19,7 @@ from typing import Any
 from core.db import transaction
 from core.loops import run_until_stopped
 from core.settings import get_settings
+from dialogue import store as dialogue_store
 from dialogue.delivery import Deliver, Delivery, FindDelivery, Outcome, Result
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Button, Outbound, Venue
@@ -92,10 +93,18 @@ class OutboxWorker:
                 for r in rows
             ]
 
-    def _settle(self, notification_id: int, outcome: Outcome) -> None:
+    def _settle(
+        self, notification_id: int, outcome: Outcome, offered: tuple[str, list[Any]] | None = None
+    ) -> None:
+        """`offered`: (user key, buttons) of ticket news that asked for a choice."""
         with transaction(self.database_url) as session:
             if outcome.result is Result.SENT:
                 notifications.mark_sent(session=session, notification_id=notification_id)
+                if offered is not None:
+                    dialogue_store.offer_buttons(
+                        session=session, channel=self.channel, user_key=offered[0],
+                        buttons=offered[1],
+                    )  # fmt: skip
             elif outcome.result is Result.RETRY:
                 notifications.retry_later(
                     session=session,
@@ -132,12 +141,17 @@ class OutboxWorker:
         return attempted
 
     async def _deliver_one(self, item: _Claimed) -> None:
+        offered: tuple[str, list[Any]] | None = None
         try:
             if item.reply is not None:
                 outbound = Outbound.from_dict(item.reply)
             else:
                 outbound = self.engine.render(item.response, **item.variables)
                 _attach(outbound, item.extras)
+                if outbound.buttons and not item.extras.buttons:
+                    # Ticket news with choices (rate it, "Belum beres"): a typed "5"
+                    # answers it too; staff alerts' buttons are no conversation's.
+                    offered = (item.user_key, [b.to_dict() for b in outbound.buttons])
         except KeyError as error:
             outcome = Outcome(Result.FAILED, f"unknown response: {error}")
         else:
@@ -152,7 +166,7 @@ class OutboxWorker:
                 outcome = Outcome(Result.RETRY, type(error).__name__)
         if outcome.result is not Result.SENT:
             log.warning("notification %s: %s %s", item.id, outcome.result.value, outcome.error)
-        await asyncio.to_thread(self._settle, item.id, outcome)
+        await asyncio.to_thread(self._settle, item.id, outcome, offered)
 
     def _requeue(self) -> int:
         with transaction(self.database_url) as session:

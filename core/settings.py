@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     # Width x height of an accepted photo; phone cameras take 12-50 MP, and every
     # photo is decoded whole when it is re-encoded without metadata.
     max_photo_pixels: int = 40_000_000
+    # Photos one report keeps; the next one is refused with a reply.
+    max_photos_per_report: int = Field(default=5, ge=1)
+    # A photo waits this long in the Telegram/WhatsApp intake queue before it is
+    # processed, so that the rest of an album sent with it is stored by then: the
+    # album is then answered once, after its last photo.
+    album_wait_seconds: float = Field(default=2.0, ge=0, le=30)
     nlu_model_dir: Path = Field(default=ROOT_DIR / "nlu" / "models" / "current")
     telegram_bot_token: str | None = None
     # Bot API server; change for tests or a self-hosted Bot API server.
@@ -60,6 +66,10 @@ class Settings(BaseSettings):
     # Approved message template for ticket news outside the 24-hour window:
     # body "{{1}}" = ticket number, "{{2}}" = the news in one line.
     whatsapp_status_template: str = "laporin_status_laporan"
+    # The same for news that asks for a choice (a resolved ticket: rate 1-5 or
+    # "Belum beres"), with the notification's buttons as quick replies, in order;
+    # empty: such news goes as the status template (the citizen types the answer).
+    whatsapp_rating_template: str = "laporin_laporan_selesai"
     whatsapp_template_language: str = "id"
     log_level: str = "INFO"
     # Per citizen: messages a minute beyond which they are logged but not processed,

@@ -24,7 +24,7 @@ from dialogue.action_runner import has_action, run_action
 from dialogue.delivery import ReplySink
 from dialogue.domain import Domain, get_domain
 from dialogue.interpreter import FALLBACK_INTENT, ParseFn, interpret
-from dialogue.messages import Inbound, Outbound
+from dialogue.messages import MORE_CHOICES_INTENT, Button, Inbound, Outbound
 from dialogue.models import Conversation
 from dialogue.responses import render_message, render_response
 from dialogue.rules import RuleBook, get_rules
@@ -118,9 +118,15 @@ class DialogueEngine:
                 payload={"inbound": _inbound_dict(inbound), "parse": _parse_summary(parse_data)},
             )
             turn = _Turn(tracker=tracker, seed=inbound.update_id)
-            tracker.user_uttered(parse_data, metadata)
-            self._respond(turn)
-            tracker.last_buttons = _last_buttons(turn.replies)
+            page = self._more_choices(parse_data, tracker.last_buttons)
+            if page is not None:
+                # Paging a list is no dialogue step: slots, form and the buttons a
+                # typed number refers to stay as they were.
+                turn.replies.append(page)
+            else:
+                tracker.user_uttered(parse_data, metadata)
+                self._respond(turn)
+                tracker.last_buttons = _last_buttons(turn.replies)
             store.save_state(
                 session=session,
                 conversation=conversation,
@@ -169,6 +175,22 @@ class DialogueEngine:
             return []
         return notice
 
+    def _more_choices(
+        self, parse_data: dict[str, Any], last_buttons: list[dict[str, str]]
+    ) -> Outbound | None:
+        """The last buttons again from the index asked for ("more choices"); None when
+        this is not such a request. A stale one (a list of an earlier question) says so."""
+        if (parse_data.get("intent") or {}).get("name") != MORE_CHOICES_INTENT:
+            return None
+        entities = parse_data.get("entities") or ()
+        start = next((int(e["value"]) for e in entities if e["entity"] == "dari"), 0)
+        if not 0 < start < len(last_buttons):
+            return self.render("utter_pilihan_kedaluwarsa")
+        page = self.render("utter_pilihan_berikutnya")
+        page.buttons = [Button(b["title"], b["payload"], b.get("short")) for b in last_buttons]
+        page.page_start = start
+        return page
+
     def render(self, response: str, **variables: Any) -> Outbound:
         """A domain response outside any conversation (e.g. a channel's usage hint)."""
         return render_response(self.domain, response, variables)
@@ -216,6 +238,8 @@ class DialogueEngine:
             )
         if requested is not None:
             tracker.set_slot(REQUESTED_SLOT, requested)
+            if (tracker.latest_message.get("metadata") or {}).get("more_follow"):
+                return  # more photos of an album wait: the last one gets the question
             ask = f"action_ask_{requested}"
             self._run_actions(turn, [ask if has_action(ask) else f"utter_ask_{requested}"])
             return
@@ -252,7 +276,7 @@ class DialogueEngine:
 def _last_buttons(replies: list[Outbound]) -> list[dict[str, str]]:
     for reply in reversed(replies):
         if reply.buttons:
-            return [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+            return [b.to_dict() for b in reply.buttons]
     return []
 
 

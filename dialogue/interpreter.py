@@ -11,7 +11,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from dialogue.messages import INVALID_LOCATION, MEDIA_TOO_LARGE, Inbound
+from dialogue.commands import bare_command_payload, command_payload
+from dialogue.messages import (
+    INVALID_LOCATION,
+    MEDIA_TOO_LARGE,
+    MORE_CHOICES_INTENT,
+    Inbound,
+    more_choices_start,
+)
 from nlu.config import fallback_threshold
 
 ParseFn = Callable[[str], dict[str, Any]]
@@ -47,9 +54,10 @@ def resolve_button(text: str, buttons: list[dict[str, str]]) -> str | None:
     if typed.isdigit() and 1 <= int(typed) <= len(buttons):
         return buttons[int(typed) - 1]["payload"]
     for button in buttons:
-        title = button["title"].casefold()
-        if typed == title or fuzz.ratio(typed, title) >= 90:
-            return button["payload"]
+        for title in filter(None, (button["title"], button.get("short"))):
+            title = title.casefold()
+            if typed == title or fuzz.ratio(typed, title) >= 90:
+                return button["payload"]
     return None
 
 
@@ -93,12 +101,24 @@ def interpret(
             "mime_type": inbound.photo.mime_type,
             "file_name": inbound.photo.file_name,
         }
+        if inbound.more_follow:
+            metadata["more_follow"] = True
         return _fixed("kirim_foto", inbound.text or "/kirim_foto"), metadata
 
     text = (inbound.text or "")[:MAX_TEXT_CHARS]
-    payload = inbound.button_payload or resolve_button(text, last_buttons)
+    # A menu command means the same on every channel; a typed button label wins
+    # over a bare command word.
+    payload = (
+        inbound.button_payload
+        or command_payload(text.strip())
+        or resolve_button(text, last_buttons)
+        or bare_command_payload(text)
+    )
     if payload:
         metadata["button"] = payload
+        start = more_choices_start(payload)
+        if start is not None:
+            return _fixed(MORE_CHOICES_INTENT, payload, [_entity("dari", start)]), metadata
         return parse(payload), metadata
     if not text.strip():
         return _fixed("out_of_scope", text), metadata

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,12 +48,41 @@ class Inbound:
     sender_phone: str | None = None
     # Message kinds the engine cannot read (sticker, voice, ...): reply politely.
     unsupported: str | None = None
+    # The channel already holds further photos of the same album (sent together,
+    # waiting behind this one): the form asks its next question after the last.
+    more_follow: bool = False
 
 
 @dataclass(frozen=True)
 class Button:
     title: str
     payload: str
+    # A shorter title for channels with tight limits (a WhatsApp list row holds 24
+    # characters); the full title is shown beside it there.
+    short: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        data = {"title": self.title, "payload": self.payload}
+        if self.short:
+            data["short"] = self.short
+        return data
+
+
+# The payload of "more choices": the channel shows the choices of the last message
+# with buttons from index `dari` on (a channel whose lists hold fewer rows than the
+# choices pages them); the engine answers it without a dialogue step.
+MORE_CHOICES_INTENT = "pilihan_berikutnya"
+_MORE_CHOICES = re.compile(r'/pilihan_berikutnya\{"dari": ?(\d{1,4})\}')
+
+
+def more_choices_payload(start: int) -> str:
+    return f'/{MORE_CHOICES_INTENT}{{"dari": {start}}}'
+
+
+def more_choices_start(payload: str) -> int | None:
+    """The index a "more choices" payload asks for; None for any other payload."""
+    match = _MORE_CHOICES.fullmatch(payload.strip())
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,9 @@ class Outbound:
     request_location: bool = False
     venue: Venue | None = None
     image_path: str | None = None
+    # The buttons before this index were shown already ("more choices"): a channel
+    # that pages its lists starts there; the others show them all.
+    page_start: int = 0
 
     @property
     def empty(self) -> bool:
@@ -85,10 +118,11 @@ class Outbound:
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
+            "buttons": [b.to_dict() for b in self.buttons],
             "request_location": self.request_location,
             "venue": None if self.venue is None else self.venue.__dict__,
             "image_path": self.image_path,
+            "page_start": self.page_start,
         }
 
     @classmethod
@@ -100,6 +134,7 @@ class Outbound:
             request_location=bool(data.get("request_location")),
             venue=Venue(**venue) if venue else None,
             image_path=data.get("image_path"),
+            page_start=int(data.get("page_start") or 0),
         )
 
 

@@ -72,6 +72,7 @@ def _buttons(
         Button(
             title=fill(str(b["title"]), variables),
             payload=fill(str(b["payload"]), variables) if template else str(b["payload"]),
+            short=fill(str(b["short"]), variables) if b.get("short") else None,
         )
         for b in raw or []
     ]

@@ -66,6 +66,25 @@ def was_processed(*, session: Session, channel: str, update_id: str) -> bool:
     return session.scalar(query) is not None
 
 
+def offer_buttons(
+    *, session: Session, channel: str, user_key: str, buttons: list[dict[str, str]]
+) -> bool:
+    """A message sent outside a turn (ticket news) offered `buttons`: a typed number
+    or label ("5", "belum beres") now answers it, as a tap would. Not while a form
+    waits for its answer (its own buttons stay). True when the buttons were kept."""
+    query = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.user_key == user_key)
+        .with_for_update()
+    )
+    conversation = session.scalars(query).first()
+    if conversation is None or not buttons or (conversation.state or {}).get("active_loop"):
+        return False
+    conversation.state = {**(conversation.state or {}), "last_buttons": buttons}
+    session.flush()
+    return True
+
+
 def save_state(
     *, session: Session, conversation: Conversation, state: dict[str, Any], events: list[Any]
 ) -> None:

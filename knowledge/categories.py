@@ -17,6 +17,13 @@ class Category:
     label: str
     confidential: bool = False
     duplicate_radius_m: int = 0
+    # At most 24 characters, for lists that allow no more (a WhatsApp list row);
+    # unset when the label itself is that short.
+    short_label: str | None = None
+
+    @property
+    def short(self) -> str:
+        return self.short_label or self.label
 
 
 @lru_cache

@@ -67,6 +67,13 @@ class EmptyPhotoError(MediaError):
     code = "empty"
 
 
+class CorruptPhotoError(NotAnImageError):
+    """A JPEG/PNG/WEBP/GIF by its header whose data cannot be decoded: cut short in
+    transfer, or damaged."""
+
+    code = "corrupt"
+
+
 def store_photo(
     *,
     session: Session,
@@ -149,9 +156,11 @@ def _reencode(data: bytes, max_pixels: int) -> tuple[str, bytes, tuple[int, int]
             clean.save(out, format=fmt, **_save_options(fmt, upright))
     except Image.DecompressionBombError as exc:
         raise TooManyPixelsError(f"image has too many pixels: {exc}") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        # Pillow reports truncated/corrupt data with any of these.
-        raise NotAnImageError(f"not a valid JPEG/PNG/WEBP/GIF image: {exc}") from None
+    except UnidentifiedImageError as exc:
+        raise NotAnImageError(f"not a JPEG/PNG/WEBP/GIF image: {exc}") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        # Pillow reports truncated or damaged data with any of these.
+        raise CorruptPhotoError(f"a damaged or truncated image: {exc}") from None
     if fmt not in ACCEPTED_FORMATS:
         raise NotAnImageError(f"unsupported image format: {fmt}")
     return fmt, out.getvalue(), clean.size

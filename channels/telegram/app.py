@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import Bot, BotCommand, CallbackQuery, Update
@@ -30,9 +31,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from channels.telegram.inbound import CHANNEL, commands, to_inbound
+from channels.telegram.inbound import CHANNEL, to_inbound
 from channels.telegram.outbound import Labels, send_outbound
 from core.settings import Settings, get_settings
+from dialogue.commands import commands
 from dialogue.delivery import ButtonHandler, ButtonReply
 from dialogue.engine import DialogueEngine
 
@@ -60,9 +62,10 @@ class TelegramAdapter:
         """PTB's handler (an update PTB dispatches itself); errors reach `on_error`."""
         await self.process(update, context.bot)
 
-    async def process(self, update: Update, bot: Bot) -> None:
+    async def process(self, update: Update, bot: Bot, *, more_follow: bool = False) -> None:
         """One update through the engine and back; raises when it could not be handled
-        (the stored-update processor retries it)."""
+        (the stored-update processor retries it). `more_follow`: the next stored update
+        is a photo of the same album (the engine keeps its question for the last)."""
         query = update.callback_query
         if query is not None and self.buttons is not None:
             answer = await asyncio.to_thread(
@@ -76,6 +79,8 @@ class TelegramAdapter:
         inbound = await to_inbound(update, bot, download_dir=self.download_dir)
         if inbound is None:
             return
+        if inbound.photo is not None and more_follow:
+            inbound = replace(inbound, more_follow=True)
         chat_id = int(inbound.user_key)
         try:
             await _typing(bot, chat_id)
@@ -144,7 +149,7 @@ async def _typing(bot: Bot, chat_id: int) -> None:
 
 
 async def set_commands(application: Application) -> None:
-    """The Indonesian command menu (commands.yml)."""
+    """The Indonesian command menu (dialogue/commands.yml, shared by every channel)."""
     await application.bot.set_my_commands(
         [BotCommand(c.command, c.description) for c in commands()]
     )

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
 from pathlib import Path
 
-import yaml
 from telegram import Bot, Message, Update
 from telegram.error import TelegramError
 
+from dialogue.commands import command_payload
 from dialogue.messages import MEDIA_TOO_LARGE, GeoPoint, Inbound, InboundMedia
 
 CHANNEL = "telegram"
-COMMANDS_FILE = Path(__file__).with_name("commands.yml")
 
 # The Bot API lets bots download files up to 20 MB; bigger ones cannot be fetched.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
@@ -34,27 +32,6 @@ UNSUPPORTED_KINDS = (
     "story",
     "invoice",
 )
-
-
-@dataclass(frozen=True)
-class Command:
-    command: str
-    payload: str
-    description: str
-
-
-@cache
-def commands() -> tuple[Command, ...]:
-    data = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8"))
-    return tuple(Command(**item) for item in data["commands"])
-
-
-def command_payload(text: str) -> str | None:
-    """'/status' or '/status@LaporinBot arg' -> the payload of that command."""
-    if not text.startswith("/"):
-        return None
-    name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
-    return next((c.payload for c in commands() if c.command == name), None)
 
 
 def user_key(update: Update) -> str | None:

@@ -63,12 +63,20 @@ class UpdateProcessor:
                 log.exception("telegram update row %s: could not be settled", item.id)
         return len(claimed)
 
+    def _album_follows(self, item: store.ClaimedUpdate) -> bool:
+        with transaction(self.database_url) as session:
+            return store.album_follows(session=session, row_id=item.id, data=item.body)
+
     async def _process_one(self, item: store.ClaimedUpdate) -> None:
         bot = self.application.bot
         update = Update.de_json(item.body, bot)
         error: str | None = None
         try:
-            await self.adapter.process(update, bot)
+            # A photo of an album whose next photo is stored already: answered by the last.
+            more = store.album_of(item.body) is not None and await asyncio.to_thread(
+                self._album_follows, item
+            )
+            await self.adapter.process(update, bot, more_follow=more)
         except Exception as exc:  # kept and retried with backoff, never lost
             log.error("telegram update %s failed: %s", update.update_id, type(exc).__name__,
                       exc_info=exc)  # fmt: skip

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from channels.telegram.models import TelegramUpdate
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
+from core.timestamps import utcnow
 
 PENDING = "pending"
 PROCESSING = "processing"
@@ -61,6 +62,31 @@ def _chat_of(data: dict[str, Any]) -> str | None:
     return None
 
 
+def album_of(data: Any) -> str | None:
+    """The album (media group) a message belongs to; None for a message alone."""
+    message = data.get("message") if isinstance(data, dict) else None
+    group = message.get("media_group_id") if isinstance(message, dict) else None
+    return str(group) if group else None
+
+
+def album_follows(*, session: Session, row_id: int, data: dict[str, Any]) -> bool:
+    """The chat's next stored update is a photo of the same album as this one."""
+    album, chat = album_of(data), _chat_of(data)
+    if album is None or chat is None:
+        return False
+    body = session.scalar(
+        select(TelegramUpdate.body)
+        .where(
+            TelegramUpdate.conversation_key == chat,
+            TelegramUpdate.id > row_id,
+            TelegramUpdate.status == PENDING,
+        )
+        .order_by(TelegramUpdate.id)
+        .limit(1)
+    )
+    return album_of(body) == album
+
+
 def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
     """Keep one update; None when its update_id came before."""
     update_id = update_id_of(data)
@@ -69,6 +95,8 @@ def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
     row = TelegramUpdate(
         update_id=update_id, body=data, status=PENDING, conversation_key=_chat_of(data)
     )
+    if album_of(data) is not None:  # let the rest of the album arrive first
+        row.next_attempt_at = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
     try:
         with session.begin_nested():
             session.add(row)

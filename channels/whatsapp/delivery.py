@@ -2,7 +2,11 @@
 
 Inside the 24-hour customer-service window the notification goes as free-form
 messages, like any reply. Outside it, WhatsApp only accepts an approved template:
-WHATSAPP_STATUS_TEMPLATE with the ticket number and the news in one line. When
+WHATSAPP_STATUS_TEMPLATE with the ticket number and the news in one line, or, for
+news that asks for a choice (a resolved ticket: rate it or "Belum beres"),
+WHATSAPP_RATING_TEMPLATE, whose quick-reply buttons carry the notification's
+button payloads, so that a tap comes back as the same answer as in the window
+(docs/operations.md lists both templates). When
 Meta still answers 131047 (the window closed meanwhile, or our clock and theirs
 disagree), the same notification goes out as the template.
 """
@@ -25,6 +29,9 @@ from dialogue.delivery import Deliver, Delivery, Outcome, Result
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_PAUSE = timedelta(seconds=60)
+# The notification whose buttons the rating template's quick replies carry (the
+# template's buttons are fixed when it is registered: these, in this order).
+RATING_RESPONSE = "utter_notifikasi_selesai"
 
 
 def status_template(delivery: Delivery, settings: Settings) -> dict[str, Any] | None:
@@ -33,11 +40,16 @@ def status_template(delivery: Delivery, settings: Settings) -> dict[str, Any] | 
     if not number:
         return None
     news = delivery.message.text or ""
+    name, quick_replies = settings.whatsapp_status_template, []
+    buttons = delivery.message.buttons
+    if delivery.response == RATING_RESPONSE and buttons and settings.whatsapp_rating_template:
+        name, quick_replies = settings.whatsapp_rating_template, [b.payload for b in buttons]
     return template_payload(
         delivery.user_key,
-        settings.whatsapp_status_template,
+        name,
         settings.whatsapp_template_language,
         [str(number), news or str(number)],
+        quick_replies,
     )
 
 

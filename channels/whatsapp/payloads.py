@@ -2,7 +2,12 @@
 
 Within Meta's documented limits: interactive reply buttons (at most 3, titles at
 most 20 characters, ids at most 256), otherwise a list message (at most 10 rows,
-row titles at most 24 characters, ids at most 200, its button label at most 20);
+row titles at most 24 characters, descriptions at most 72, ids at most 200, its
+button label at most 20). More choices than rows are paged: 9 rows and a
+"Pilihan berikutnya" row whose id asks the engine for the same choices from the
+10th on (dialogue.messages.more_choices_payload). A title over 24 characters
+shows the button's short title (or the title cut at a word) with the full title
+as the row's description;
 interactive bodies at most 1,024 characters (longer text goes first as a plain
 text message, at most 4,096); a location request message when the engine asks
 for a pin; a location message for a venue; an image by media id (after the
@@ -13,10 +18,11 @@ upload); a template message, the only kind allowed outside the 24-hour window
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dialogue.messages import Button, Outbound, split_text
+from dialogue.messages import Button, Outbound, more_choices_payload, split_text
 
 MAX_TEXT = 4096
 MAX_BODY = 1024
@@ -25,6 +31,7 @@ MAX_BUTTON_TITLE = 20
 MAX_BUTTON_ID = 256
 MAX_ROWS = 10
 MAX_ROW_TITLE = 24
+MAX_ROW_DESCRIPTION = 72
 MAX_ROW_ID = 200
 MAX_LIST_BUTTON = 20
 MAX_TEMPLATE_PARAMETER = 700  # the whole template body is limited to 1,024 characters
@@ -37,6 +44,8 @@ class Labels:
     list_button: str  # the button that opens a list ("Pilih")
     choose: str  # body of an interactive message whose text went before ("Silakan pilih:")
     send_location: str  # body of a location request that follows a choice ("Kirim lokasi")
+    more: str = "…"  # the row that opens the next page of a list ("Pilihan berikutnya")
+    more_description: str = ""
 
 
 def _base(to: str) -> dict[str, Any]:
@@ -57,10 +66,48 @@ def _fits_buttons(buttons: list[Button]) -> bool:
     )
 
 
+def fit_words(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut after a whole word (with "…")."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut.strip():  # cut inside a word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:/(-") + "…"
+
+
+def _row(button: Button) -> dict[str, str]:
+    # A payload too long for a row id falls back to the title, which the engine
+    # resolves like a typed label.
+    row_id = button.payload if len(button.payload) <= MAX_ROW_ID else button.title[:MAX_ROW_ID]
+    title = button.title
+    if len(title) > MAX_ROW_TITLE:
+        short = button.short or ""
+        title = short if 0 < len(short) <= MAX_ROW_TITLE else fit_words(title, MAX_ROW_TITLE)
+    row = {"id": row_id, "title": title}
+    if title != button.title:  # the full title goes below the short one
+        row["description"] = fit_words(button.title, MAX_ROW_DESCRIPTION)
+    return row
+
+
+def list_rows(buttons: list[Button], start: int, labels: Labels) -> list[dict[str, str]]:
+    """The rows of one page from `start`: all that are left if they fit, else 9 and a
+    row that asks for the next page."""
+    rest = buttons[start:]
+    if len(rest) <= MAX_ROWS:
+        return [_row(b) for b in rest]
+    rows = [_row(b) for b in rest[: MAX_ROWS - 1]]
+    more = {"id": more_choices_payload(start + MAX_ROWS - 1),
+            "title": fit_words(labels.more, MAX_ROW_TITLE)}  # fmt: skip
+    if labels.more_description:
+        more["description"] = fit_words(labels.more_description, MAX_ROW_DESCRIPTION)
+    return [*rows, more]
+
+
 def interactive_payload(
-    to: str, body: str, buttons: list[Button], labels: Labels
+    to: str, body: str, buttons: list[Button], labels: Labels, *, start: int = 0
 ) -> dict[str, Any]:
-    if _fits_buttons(buttons):
+    if start == 0 and _fits_buttons(buttons):
         action: dict[str, Any] = {
             "buttons": [
                 {"type": "reply", "reply": {"id": b.payload, "title": b.title}} for b in buttons
@@ -68,13 +115,7 @@ def interactive_payload(
         }
         kind = "button"
     else:
-        rows = [
-            # A payload too long for a row id falls back to the title, which the
-            # engine resolves like a typed label.
-            {"id": b.payload if len(b.payload) <= MAX_ROW_ID else _cut(b.title, MAX_ROW_ID),
-             "title": _cut(b.title, MAX_ROW_TITLE)}
-            for b in buttons[:MAX_ROWS]
-        ]  # fmt: skip
+        rows = list_rows(buttons, start, labels)
         action = {"button": _cut(labels.list_button, MAX_LIST_BUTTON),
                   "sections": [{"rows": rows}]}  # fmt: skip
         kind = "list"
@@ -111,12 +152,21 @@ def one_line(text: str, limit: int = MAX_TEMPLATE_PARAMETER) -> str:
     return _cut(re.sub(r"\s+", " ", text).strip(), limit)
 
 
-def template_payload(to: str, name: str, language: str, parameters: list[str]) -> dict[str, Any]:
+def template_payload(
+    to: str, name: str, language: str, parameters: list[str], quick_replies: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A template message; `quick_replies` are the payloads of the template's
+    quick-reply buttons in order (they come back as a "button" message)."""
     body = {
         "type": "body",
         "parameters": [{"type": "text", "text": one_line(p)} for p in parameters],
     }
-    template = {"name": name, "language": {"code": language}, "components": [body]}
+    buttons = [
+        {"type": "button", "sub_type": "quick_reply", "index": str(i),
+         "parameters": [{"type": "payload", "payload": payload}]}
+        for i, payload in enumerate(quick_replies)
+    ]  # fmt: skip
+    template = {"name": name, "language": {"code": language}, "components": [body, *buttons]}
     return {**_base(to), "type": "template", "template": template}
 
 
@@ -131,7 +181,8 @@ def payloads_for(to: str, message: Outbound, labels: Labels) -> list[dict[str, A
     else:
         body = text or labels.choose
     if message.buttons:
-        out.append(interactive_payload(to, body, message.buttons, labels))
+        start = message.page_start if 0 < message.page_start < len(message.buttons) else 0
+        out.append(interactive_payload(to, body, message.buttons, labels, start=start))
         body = labels.send_location  # one interactive message cannot hold both
     if message.request_location:
         out.append(location_request_payload(to, body))

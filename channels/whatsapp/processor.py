@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from channels.whatsapp.client import REENGAGEMENT, GraphClient, GraphError
 from channels.whatsapp.delivery import send_as_template
 from channels.whatsapp.inbound import (
     CHANNEL,
+    MEDIA_TYPES,
     IncomingMessage,
     IncomingStatus,
     parse_body,
@@ -124,7 +126,27 @@ class EventProcessor:
                         return
                     await asyncio.sleep(attempt)
 
-    async def handle_message(self, message: IncomingMessage) -> None:
+    def _photo_follows(self, event_id: int, wa_id: str) -> bool:
+        with transaction(self.database_url) as session:
+            return store.photo_follows(session=session, event_id=event_id, wa_id=wa_id)
+
+    async def _more_follow(
+        self, message: IncomingMessage, rest: list[IncomingMessage | IncomingStatus],
+        event_id: int | None,
+    ) -> bool:  # fmt: skip
+        """Another photo of the sender is already here, after this one (in the same
+        body, else as the next stored event): WhatsApp has no album id, so photos sent
+        one right after the other count as one album (see ALBUM_WAIT_SECONDS)."""
+        if message.type not in MEDIA_TYPES:
+            return False
+        following = [m for m in rest if isinstance(m, IncomingMessage) and m.wa_id == message.wa_id]
+        if following:
+            return following[0].type in MEDIA_TYPES
+        if event_id is None:
+            return False
+        return await asyncio.to_thread(self._photo_follows, event_id, message.wa_id)
+
+    async def handle_message(self, message: IncomingMessage, *, more_follow: bool = False) -> None:
         if await asyncio.to_thread(self._note_inbound, message):
             log.info("whatsapp message %s was processed before; ignored", message.message_id)
             return
@@ -133,6 +155,8 @@ class EventProcessor:
         inbound = await to_inbound(message, self.client, download_dir=self.download_dir)
         if inbound is None:
             return
+        if inbound.photo is not None and more_follow:
+            inbound = replace(inbound, more_follow=True)
         try:
             replies = await asyncio.to_thread(self.engine.handle, inbound)
         finally:
@@ -152,12 +176,14 @@ class EventProcessor:
             log.info("notification %s: template after 131047: %s",
                      resend.notification_id, outcome.result.value)  # fmt: skip
 
-    async def process(self, body: dict[str, Any]) -> None:
-        for item in parse_body(body, phone_number_id=self.client.phone_number_id):
+    async def process(self, body: dict[str, Any], event_id: int | None = None) -> None:
+        items = parse_body(body, phone_number_id=self.client.phone_number_id)
+        for i, item in enumerate(items):
             if isinstance(item, IncomingStatus):
                 await self.handle_status(item)
             else:
-                await self.handle_message(item)
+                more = await self._more_follow(item, items[i + 1 :], event_id)
+                await self.handle_message(item, more_follow=more)
 
     async def process_due(self) -> int:
         """Process one batch of stored events; returns how many were attempted.
@@ -179,7 +205,7 @@ class EventProcessor:
             return
         error: str | None = None
         try:
-            await self.process(event.body)
+            await self.process(event.body, event.id)
         except Exception as exc:  # kept and retried with backoff, never lost
             log.exception("whatsapp event %s failed", event.id)
             error = f"{type(exc).__name__}: {exc}"

@@ -25,6 +25,8 @@ def labels_from(engine: DialogueEngine) -> Labels:
         list_button=engine.render("utter_tombol_pilih").text or "",
         choose=engine.render("utter_silakan_pilih").text or "",
         send_location=engine.render("utter_tombol_kirim_lokasi").text or "",
+        more=engine.render("utter_tombol_berikutnya").text or "",
+        more_description=engine.render("utter_tombol_berikutnya_keterangan").text or "",
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
@@ -86,17 +87,41 @@ def _depth(value: dict[str, Any] | list[Any]) -> int:
     return depth
 
 
-def _first_sender(data: dict[str, Any]) -> str | None:
-    """Who sent the body's first message (Meta sends one user's message per body in
-    practice); None for a body of statuses only."""
+def _first_message(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The body's first message (Meta sends one user's message per body in practice);
+    None for a body of statuses only."""
     for entry in data.get("entry") or ():
         for change in (entry.get("changes") or ()) if isinstance(entry, dict) else ():
             value = change.get("value") if isinstance(change, dict) else None
             messages = value.get("messages") if isinstance(value, dict) else None
             if isinstance(messages, list) and messages and isinstance(messages[0], dict):
-                sender = messages[0].get("from")
-                return str(sender)[:64] if sender else None
+                return messages[0]
     return None
+
+
+def _first_sender(data: dict[str, Any]) -> str | None:
+    sender = (_first_message(data) or {}).get("from")
+    return str(sender)[:64] if sender else None
+
+
+def _is_photo(data: Any) -> bool:
+    """The body's (first) message is an image or document: maybe one of an album."""
+    return isinstance(data, dict) and (_first_message(data) or {}).get("type") in MEDIA_TYPES
+
+
+def photo_follows(*, session: Session, event_id: int, wa_id: str) -> bool:
+    """The sender's next stored event is a photo too: an album is still arriving."""
+    body = session.scalar(
+        select(WhatsAppEvent.body)
+        .where(
+            WhatsAppEvent.conversation_key == wa_id[:64],
+            WhatsAppEvent.id > event_id,
+            WhatsAppEvent.status == PENDING,
+        )
+        .order_by(WhatsAppEvent.id)
+        .limit(1)
+    )
+    return _is_photo(body)
 
 
 def record_event(*, session: Session, body: bytes) -> int | None:
@@ -109,6 +134,8 @@ def record_event(*, session: Session, body: bytes) -> int | None:
     event = WhatsAppEvent(
         body_sha256=digest, body=data, status=PENDING, conversation_key=_first_sender(data)
     )
+    if _is_photo(data):  # let the rest of an album arrive first (processor.py)
+        event.next_attempt_at = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
     try:
         with session.begin_nested():
             session.add(event)

@@ -31,7 +31,12 @@ whatsapp/cloud-api/..., pages named in brackets):
 - template: approved name in the requested language code (else 132001, HTTP 404), the
   approved number of body parameters (else 132000), each {"type": "text", "text": ...}
   non-empty and without new-line, tab or more than 4 consecutive spaces (else 132018)
-  [support/error-codes; the 132018 details text is what Meta answers].
+  [support/error-codes; the 132018 details text is what Meta answers]. A template
+  approved with quick-reply buttons (at most 10) takes button components {"type":
+  "button", "sub_type": "quick_reply", "index": "0".., "parameters": [{"type":
+  "payload", "payload": ...}]}, one per button index at most; a tap comes back as a
+  "button" message with that payload and the button's text
+  [guides/send-message-templates; webhooks: messages "button"].
 - to: digits with an optional leading "+" (Meta's examples send "+16505551234" and
   answer wa_id "16505551234"); recipient_type, if present, "individual"; a missing
   "type" means "text", as the messages reference documents; unknown keys are refused.
@@ -90,6 +95,7 @@ MAX_ROW_DESCRIPTION = 72
 MAX_SECTION_TITLE = 24
 MAX_CAPTION = 1024
 MAX_OPAQUE_CALLBACK_DATA = 512
+MAX_QUICK_REPLIES = 10
 
 MB = 1024 * 1024
 # Meta's supported upload types and their size limits (reference/media, "Supported media types").
@@ -419,6 +425,34 @@ def _check_list(action: JSON) -> None:
     _unique(row_ids, "Row ids")
 
 
+def _check_quick_reply(component: JSON, where: str, buttons: int) -> str:
+    """One quick-reply button's payload; returns its index."""
+    component = _object(
+        component, where, {"type", "sub_type", "index", "parameters"},
+        {"type", "sub_type", "index", "parameters"},
+    )  # fmt: skip
+    if component["sub_type"] != "quick_reply":
+        raise _invalid(
+            f"{where}['sub_type'] must be \"quick_reply\", got {component['sub_type']!r}"
+        )
+    index = str(component["index"])
+    if not index.isdigit() or int(index) >= buttons:
+        raise _GraphError(
+            132018,
+            "(#132018) There's an issue with the parameters in your template",
+            f"buttons: the template has {buttons} buttons, there is no button {index}",
+        )
+    parameters = _list(component["parameters"], f"{where}['parameters']", low=1, high=1)
+    parameter = _object(parameters[0], f"{where}['parameters'][0]", {"type", "payload"},
+                        {"type", "payload"})  # fmt: skip
+    if parameter["type"] != "payload":
+        raise _invalid(f'{where}: a quick-reply parameter has type "payload"')
+    payload = parameter["payload"]
+    if not isinstance(payload, str) or not payload.strip():
+        raise _invalid(f"{where}: the payload must be a non-empty string")
+    return index
+
+
 def _check_header(header: Any, kind: str, check_media: Callable[[Any, str], None]) -> None:
     where = "interactive['header']"
     media_types = ("image", "video", "document") if kind == "button" else ()
@@ -452,15 +486,18 @@ class FakeGraph:
         version: str = "v26.0",
         phone_number_id: str = "109000000000001",
         access_token: str = "test-access-token",
-        templates: Mapping[str, tuple[str, int]] | None = None,
+        templates: Mapping[str, tuple[str, int] | tuple[str, int, int]] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.version = version
         self.phone_number_id = phone_number_id
         self.access_token = access_token
-        # Approved template name -> (language code, number of body parameters).
-        self.templates: dict[str, tuple[str, int]] = dict(
-            templates if templates is not None else {"laporin_status_laporan": ("id", 2)}
+        # Approved template name -> (language code, number of body parameters[, number
+        # of quick-reply buttons]).
+        self.templates: dict[str, tuple[str, int] | tuple[str, int, int]] = dict(
+            templates
+            if templates is not None
+            else {"laporin_status_laporan": ("id", 2), "laporin_laporan_selesai": ("id", 2, 6)}
         )
         self.requests: list[RecordedRequest] = []
         self.sent: list[SentMessage] = []
@@ -804,12 +841,24 @@ class FakeGraph:
                 http_status=404,
             )
         parameters: list[Any] = []
-        components = _list(template.get("components", []), "template['components']", low=0, high=10)
+        quick_replies = approved[2] if len(approved) > 2 else 0
+        indexes: list[str] = []
+        components = _list(
+            template.get("components", []),
+            "template['components']",
+            low=0,
+            high=1 + MAX_QUICK_REPLIES,
+        )
         for i, component in enumerate(components):
             where = f"template['components'][{i}]"
+            if isinstance(component, dict) and component.get("type") == "button" and quick_replies:
+                indexes.append(_check_quick_reply(component, where, quick_replies))
+                continue
+            if isinstance(component, dict) and component.get("type") != "body":
+                component = {"type": component.get("type")}  # refused just below
             component = _object(component, where, {"type", "parameters"}, {"type"})
             if component["type"] != "body":
-                # Laporin's approved templates are body-only: any other component is extra.
+                # Laporin's approved templates have a body and quick replies only.
                 raise _GraphError(
                     132018,
                     "(#132018) There's an issue with the parameters in your template",
@@ -819,6 +868,7 @@ class FakeGraph:
             parameters += _list(
                 component.get("parameters", []), f"{where}['parameters']", low=0, high=100
             )
+        _unique(indexes, "Button component indexes")
         expected = approved[1]
         if len(parameters) != expected:
             raise _GraphError(

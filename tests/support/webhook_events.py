@@ -204,6 +204,20 @@ def button_reply(
     )
 
 
+def template_button_reply(
+    wa_id: str,
+    payload: str,
+    text: str,
+    *,
+    context_id: str | None = None,
+    **envelope: Unpack[Envelope],
+) -> JSON:
+    """A tapped quick-reply button of a template message: type "button" with the
+    payload we sent and the button's text; `context_id` is our template message."""
+    button = {"payload": payload, "text": text}
+    return _inbound(wa_id, "button", button, context_id=context_id or new_wamid(), **envelope)
+
+
 def list_reply(
     wa_id: str,
     reply_id: str,

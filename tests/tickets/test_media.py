@@ -157,7 +157,7 @@ def _bmp(tmp_path: Path) -> Path:
         (lambda tmp: tmp, "not_found"),  # a directory
         (_empty, "empty"),
         (_text_as_jpg, "not_image"),
-        (_truncated_png, "not_image"),
+        (_truncated_png, "corrupt"),
         (_bmp, "not_image"),
     ],
     ids=["missing", "directory", "empty", "text_renamed_jpg", "truncated_png", "bmp"],

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from telegram import Bot, Update
 
-from channels.telegram.inbound import command_payload, commands, to_inbound
+from channels.telegram.inbound import to_inbound
 from channels.telegram.outbound import (
     MAX_CALLBACK_BYTES,
     Labels,
     callback_data,
     send_outbound,
 )
+from dialogue.commands import command_payload, commands
 from dialogue.messages import MEDIA_TOO_LARGE, Button, GeoPoint, Outbound, Venue, split_text
 from tests.support.telegram_offline import OfflineRequest, offline_bot
 
