@@ -14,6 +14,9 @@ from knowledge.intents import intent_title
 
 # Offered next to the guessed categories; it asks for the full list.
 OTHER_CATEGORY_INTENT = "pilih_kategori"
+# The category for anything else (the region's operator triages it); offered
+# with the guesses, so a citizen whose problem is none of them is not trapped.
+OTHER_CATEGORY = "lainnya"
 
 
 class ActionAskKategori(Action):
@@ -29,9 +32,10 @@ class ActionAskKategori(Action):
             for r in ranking
             if str(r.get("name", "")).startswith("lapor/")
         ]
-        candidates = [c for c in guesses if c is not None][:3]
+        candidates = [c for c in guesses if c is not None and c.id != OTHER_CATEGORY][:3]
         if intent_name(tracker) == "lapor" and candidates:
             buttons = [category_button(c.id, c.label) for c in candidates]
+            buttons.extend(other_category_buttons())
             buttons.append(
                 {
                     "title": intent_title(OTHER_CATEGORY_INTENT) or "",
@@ -47,3 +51,9 @@ class ActionAskKategori(Action):
 
 def category_button(category_id: str, label: str) -> dict[str, str]:
     return {"title": label, "payload": f'/pilih_kategori{{"kategori": "{category_id}"}}'}
+
+
+def other_category_buttons() -> list[dict[str, str]]:
+    """The "Lainnya" category as a button (none if the category list lacks it)."""
+    other = get_category(OTHER_CATEGORY)
+    return [category_button(other.id, other.label)] if other else []
