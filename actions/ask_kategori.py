@@ -14,6 +14,9 @@ from knowledge.intents import intent_title
 
 # Offered next to the guessed categories; it asks for the full list.
 OTHER_CATEGORY_INTENT = "pilih_kategori"
+# The category for anything else (the region's operator triages it); offered
+# with the guesses, so a citizen whose problem is none of them is not trapped.
+OTHER_CATEGORY = "lainnya"
 
 
 class ActionAskKategori(Action):
@@ -29,9 +32,10 @@ class ActionAskKategori(Action):
             for r in ranking
             if str(r.get("name", "")).startswith("lapor/")
         ]
-        candidates = [c for c in guesses if c is not None][:3]
+        candidates = [c for c in guesses if c is not None and c.id != OTHER_CATEGORY][:3]
         if intent_name(tracker) == "lapor" and candidates:
             buttons = [category_button(c.id, c.label, c.short) for c in candidates]
+            buttons.extend(other_category_buttons())
             buttons.append(
                 {
                     "title": intent_title(OTHER_CATEGORY_INTENT) or "",
@@ -50,3 +54,9 @@ def category_button(category_id: str, label: str, short: str | None = None) -> d
     if short and short != label:
         button["short"] = short  # for lists with short rows (WhatsApp: 24 characters)
     return button
+
+
+def other_category_buttons() -> list[dict[str, str]]:
+    """The "Lainnya" category as a button (none if the category list lacks it)."""
+    other = get_category(OTHER_CATEGORY)
+    return [category_button(other.id, other.label, other.short)] if other else []

@@ -1,4 +1,5 @@
-"""Show the summary of the report before it is filed."""
+"""Show the summary of the report before it is filed (its buttons: send, send
+confidentially, change a part, cancel), or, after a "tidak", ask whether to cancel."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.report.confirmation import PENDING_CANCEL
 from knowledge.categories import get_category
 
 
@@ -18,6 +20,9 @@ class ActionAskKonfirmasi(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if tracker.get_slot(PENDING_CANCEL):
+            dispatcher.utter_message(response="utter_tanya_batal")
+            return []
         category = get_category(tracker.get_slot("kategori") or "")
         lokasi = tracker.get_slot("lokasi") or {}
         confidential = bool(category and category.confidential)

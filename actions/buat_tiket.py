@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import reset_form_events, sender_phone, split_sender
+from actions.report import problems
 from core.db import current_session
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -59,4 +60,5 @@ class ActionBuatTiket(Action):
             )
             number = ticket.number
         dispatcher.utter_message(response="utter_tiket_dibuat", nomor=number)
-        return reset_form_events()
+        # The other problems of the report's first message, with this location.
+        return [*problems.offer(dispatcher, tracker, lokasi), *reset_form_events()]

@@ -80,6 +80,14 @@ class ActionCariMpp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         pin = tracker.get_slot("lokasi_mpp")
+        if tracker.active_loop_name:
+            # During a report: from its location; a pin sent now is the report's.
+            pin = tracker.get_slot("lokasi")
+            if not isinstance(pin, dict) or "latitude" not in pin:
+                dispatcher.utter_message(response="utter_mpp_setelah_lokasi")
+                return []
+            utter_nearest(dispatcher, float(pin["latitude"]), float(pin["longitude"]))
+            return []
         if isinstance(pin, dict) and "latitude" in pin and "longitude" in pin:
             utter_nearest(dispatcher, float(pin["latitude"]), float(pin["longitude"]))
             return [SlotSet("lokasi_mpp", None), SlotSet("menunggu_lokasi_mpp", None)]

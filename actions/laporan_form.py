@@ -1,5 +1,7 @@
 """The complaint form: rasa-sdk's FormValidationAction over the slot modules in
-actions/report/ (category, description, location, photos)."""
+actions/report/ (category, description, location, photos, confirmation), with
+what may come between them: corrections, the cancel question, a question at the
+category prompt, several problems in the first message."""
 
 from __future__ import annotations
 
@@ -12,7 +14,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.ask_cek_serupa import NEW_REPORT, SUPPORT_PREFIX, choice_from_message, support
 from actions.common import intent_name, reset_form_events
-from actions.report import category, description, location, photos
+from actions.report import (
+    category,
+    confirmation,
+    corrections,
+    description,
+    location,
+    photos,
+    problems,
+    questions,
+)
 from actions.report.common import requested
 
 
@@ -27,7 +38,13 @@ class ValidateLaporanForm(FormValidationAction):
         # may be one happening now, whatever the classifier thinks; point to 112 first.
         if next(tracker.get_latest_entity_values("darurat"), None):
             dispatcher.utter_message(response="utter_darurat_pengingat")
-        events = await super().run(dispatcher, tracker, domain)
+        before, done = self._between_questions(dispatcher, tracker)
+        if done:
+            return before
+        opening = problems.opens_report(tracker)
+        chosen = problems.chosen_entry(tracker)
+        category_before, lokasi_before = tracker.get_slot("kategori"), tracker.get_slot("lokasi")
+        events = [*before, *await super().run(dispatcher, tracker, domain)]
         supported = any(
             e.get("event") == "slot" and e.get("name") == "cek_serupa"
             and str(e.get("value") or "").startswith(SUPPORT_PREFIX)
@@ -35,13 +52,45 @@ class ValidateLaporanForm(FormValidationAction):
         )  # fmt: skip
         if supported:  # no new ticket: the report is done
             return [*events, ActiveLoop(None), *reset_form_events()]
+        if opening:
+            events += problems.others_events(tracker)
+        if chosen:
+            events += problems.remaining_events(dispatcher, tracker)
+        new_category = tracker.get_slot("kategori")
+        if category_before is None and new_category and lokasi_before:
+            # Chosen again after "Ubah kategori": similar reports of this one near the pin.
+            events += corrections.nearby_again(tracker, new_category, lokasi_before)
         return events
+
+    def _between_questions(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """What comes before the slots are filled: the events, and whether they end the turn."""
+        if (
+            intent_name(tracker) == problems.OTHER_PROBLEM_INTENT
+            and requested(tracker) is None
+            and problems.chosen_entry(tracker) is None
+        ):  # a button of an older offer: nothing left to file from it
+            dispatcher.utter_message(response="utter_masalah_lain_tidak_ada")
+            return [ActiveLoop(None), *reset_form_events()], True
+        corrected = corrections.apply(dispatcher, tracker)
+        if corrected is not None:
+            return corrected, True
+        if questions.answer_at_category_prompt(dispatcher, tracker):
+            return [], True
+        return confirmation.cancel_question(dispatcher, tracker)
 
     # --- extraction -------------------------------------------------------
     async def extract_kategori(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return category.extract(tracker)
+        # One of the other problems of an earlier message fills category, description
+        # and location at once; several problems in one message: the first is this report.
+        return (
+            problems.prefill(tracker)
+            or problems.first_of_several(tracker)
+            or category.extract(tracker)
+        )
 
     async def extract_deskripsi(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -69,17 +118,7 @@ class ValidateLaporanForm(FormValidationAction):
     async def extract_konfirmasi(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if requested(tracker) != "konfirmasi":
-            return {}
-        intent = intent_name(tracker)
-        if intent == "affirm":
-            return {"konfirmasi": True}
-        if intent == "deny":
-            return {"konfirmasi": False}
-        if intent == "kirim_foto":  # one more photo (extract_foto), not an answer
-            return {}
-        dispatcher.utter_message(response="utter_ask_konfirmasi_ulang")
-        return {}
+        return confirmation.extract(tracker, dispatcher)
 
     # --- validation -------------------------------------------------------
     def validate_kategori(

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.ask_kategori import other_category_buttons
 from actions.jawab_faq import utter_topic
 from actions.tidak_terjawab import record_unanswered
 from knowledge.intents import intent_title
@@ -86,6 +87,8 @@ class ActionTanyaBalik(Action):
         if not buttons:
             admit_not_knowing(dispatcher, tracker, text, hits)
             return []
+        if any(b["payload"].startswith("/pilih_kategori") for b in buttons):
+            buttons.extend(other_category_buttons())  # a complaint, but none of these kinds
         buttons.append({"title": intent_title(NONE_OF_THESE) or "", "payload": f"/{NONE_OF_THESE}"})
         dispatcher.utter_message(response="utter_tanya_balik", buttons=buttons)
         # Kept so a complaint chosen from these buttons keeps what the user wrote,

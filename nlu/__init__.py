@@ -16,6 +16,9 @@ from nlu.parser import NluModelMissing, NluParser, empty_result, parse_payload
 __all__ = ["NluModelMissing", "NluParser", "get_parser", "parse", "reset"]
 
 _lock = threading.Lock()
+# spaCy's pipeline is not documented as safe to call from several threads at once
+# (actions parse parts of a message too, beside the engine); a parse is well under a ms.
+_parse_lock = threading.Lock()
 _parser: NluParser | None = None
 
 
@@ -46,4 +49,6 @@ def parse(text: str) -> dict[str, Any]:
     payload = parse_payload(text)
     if payload is not None:
         return payload
-    return get_parser().parse(text)
+    parser = get_parser()
+    with _parse_lock:
+        return parser.parse(text)

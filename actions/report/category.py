@@ -8,6 +8,7 @@ from rapidfuzz import fuzz, process
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import nlu
 from actions.common import intent_name
 from actions.report.common import requested
 from knowledge.categories import all_categories, get_category
@@ -21,6 +22,24 @@ def match_category_label(text: str) -> str | None:
     if best and best[1] >= 85:
         return str(best[2])
     return None
+
+
+def classified_category(text: str, min_confidence: float | None = None) -> str | None:
+    """The category the classifier gives `text` with at least `min_confidence`
+    (default: the fallback threshold) on its top label."""
+    parsed = nlu.parse(text)
+    full = str(parsed.get("full_retrieval_intent") or "")
+    threshold = fallback_threshold() if min_confidence is None else min_confidence
+    if full.startswith("lapor/") and float(parsed.get("confidence") or 0) >= threshold:
+        category = full.split("/", 1)[1]
+        return category if get_category(category) else None
+    return None
+
+
+def category_of_text(text: str) -> str | None:
+    """The category a short text names ("lampu jalan", "banjir"): the classifier's
+    confident reading, else a category typed by its name."""
+    return classified_category(text) or match_category_label(text)
 
 
 def extract(tracker: Tracker) -> dict[str, Any]:

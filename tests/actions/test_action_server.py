@@ -141,7 +141,7 @@ def test_ask_actions_over_http(db: str, action_server: str) -> None:
     result = _call(action_server, "action_ask_kategori", tracker)
     (message,) = result["responses"]
     assert message["response"] == "utter_ask_kategori"
-    assert len(message["buttons"]) == 14
+    assert len(message["buttons"]) == 15  # 14 categories and "Lainnya"
 
     tracker = _tracker({"kategori": "sampah"}, _parse("x", "lapor_umum"), loop="laporan_form")
     (message,) = _call(action_server, "action_ask_deskripsi", tracker)["responses"]

@@ -193,6 +193,7 @@ def test_unsure_message_asks_back_and_keeps_the_text(engine: DialogueEngine) -> 
         "Sampah",
         "Lingkungan (pencemaran, pohon tumbang)",
         "SIM",
+        "Lainnya",  # a complaint, but of none of the kinds offered
         "Bukan semuanya",
     ]
     replies = user.send("2")  # the user's own choice wins over the classifier's top guess

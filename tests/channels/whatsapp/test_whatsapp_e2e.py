@@ -8,7 +8,6 @@ fake Graph API, which rejects any payload outside Meta's documented shapes.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,16 +43,6 @@ from tickets.service import get_ticket_by_number, list_tickets
 
 WA = "6281234567890"
 RAJABASA = (-5.3719, 105.2393)
-
-
-@pytest.fixture
-def served(db: str, media_dir: Path, nlu_model_dir: Path) -> Iterator[Served]:
-    import nlu
-
-    nlu.get_parser(nlu_model_dir)
-    with serve(database_url=db, media_dir=media_dir) as app:
-        yield app
-    assert app.fake.violations == [], app.fake.violations
 
 
 def jpeg(size: tuple[int, int] = (640, 480)) -> bytes:
