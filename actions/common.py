@@ -31,7 +31,7 @@ def intent_name(tracker: Tracker) -> str | None:
 
 
 def reset_form_events() -> list[dict[str, Any]]:
-    extra = ("requested_slot", "teks_tertunda", "tiket_serupa")
+    extra = ("requested_slot", "teks_tertunda", "tiket_serupa", "lokasi_ketik")
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *extra)]
 
 
