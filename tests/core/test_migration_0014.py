@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from core.migrate import alembic_config, downgrade
@@ -12,8 +12,8 @@ from tickets.reference import upgrade
 NEW_COLUMNS = {"location_source", "address_text", "place_name"}
 
 
-def _columns(engine: object) -> set[str]:
-    return {c["name"] for c in inspect(engine).get_columns("ticket")}  # type: ignore[arg-type]
+def _columns(engine: Engine) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns("ticket")}
 
 
 def test_existing_tickets_become_pinned_and_the_columns_go_on_downgrade(
