@@ -127,10 +127,10 @@ def _squash(name: str) -> str:
 
 
 def _fuzzy_cutoff(words: int, chars: int) -> float:
-    """How like a name a window must be: a short word allows no more than one letter
-    more or less, several words a little less than one word."""
+    """How like a name a window must be (compared without spaces): a short word allows
+    no more than one letter more or less, several words a little less than one word."""
     if words > 1:
-        return 88.0
+        return 86.0
     return 90.0 if chars <= 6 else MIN_SCORE
 
 
@@ -155,7 +155,6 @@ class _Index:
     exact: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
     prefix: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
     spaced: set[str] = field(default_factory=set)
-    keys: list[str] = field(default_factory=list)
     squashed: list[str] = field(default_factory=list)
 
     def add(self, key: str, place: Place) -> None:
@@ -170,8 +169,7 @@ class _Index:
                     self.prefix[spelling].append(place)
 
     def freeze(self) -> None:
-        self.keys = sorted(self.spaced)
-        self.squashed = sorted({k.replace(" ", "") for k in self.keys})
+        self.squashed = sorted({k.replace(" ", "") for k in self.spaced})
 
 
 class Gazetteer:
@@ -311,16 +309,15 @@ class Gazetteer:
         if len(window) > 1 or len(squashed) >= PREFIX_MIN_CHARS:
             for place in self._index.prefix.get(spaced, []) + self._index.prefix.get(squashed, []):
                 found.setdefault(place.id, PREFIX_SCORE)
-        if len(squashed) >= 5:
+        if len(squashed) >= 5 and not exact:  # a name spelt right needs no look-alikes
             cutoff = _fuzzy_cutoff(len(window), len(squashed))
-            for query, choices in ((spaced, self._index.keys), (squashed, self._index.squashed)):
-                for key, score, _ in process.extract(
-                    query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
-                ):
-                    for place in self._index.exact.get(key, []):
-                        if score > found.get(place.id, 0.0):
-                            found[place.id] = float(score)
-                            fuzzy.add(place.id)
+            for key, score, _ in process.extract(
+                squashed, self._index.squashed, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+            ):
+                for place in self._index.exact.get(key, []):
+                    if score > found.get(place.id, 0.0):
+                        found[place.id] = float(score)
+                        fuzzy.add(place.id)
         for pid, base in found.items():
             score = base + LONGER_WINDOW_BONUS * (len(window) - 1)
             if kind:
