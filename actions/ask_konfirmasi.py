@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.report.confirmation import PENDING_CANCEL
+from actions.report.typed_location import location_text
 from knowledge.categories import get_category
 
 
@@ -30,7 +31,7 @@ class ActionAskKonfirmasi(Action):
             response="utter_ask_konfirmasi",
             kategori_label=category.label if category else "-",
             deskripsi=tracker.get_slot("deskripsi") or "-",
-            koordinat=f"{lokasi['latitude']:.5f}, {lokasi['longitude']:.5f}" if lokasi else "-",
+            koordinat=location_text(domain, lokasi) if lokasi else "-",
             desa=lokasi.get("place") or "",
             kecamatan=lokasi.get("district") or "",
             kabupaten=lokasi.get("region_name") or "",

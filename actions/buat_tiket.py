@@ -15,6 +15,7 @@ from core.db import current_session
 from core.settings import get_settings
 from core.timestamps import utcnow
 from knowledge.categories import get_category
+from tickets.enums import LocationSource
 from tickets.flows import file_ticket
 from tickets.service import get_or_create_citizen, tickets_filed_since
 
@@ -53,6 +54,9 @@ class ActionBuatTiket(Action):
                 latitude=float(lokasi["latitude"]),
                 longitude=float(lokasi["longitude"]),
                 region_code=lokasi.get("region_code"),
+                location_source=lokasi.get("source") or LocationSource.PIN,
+                address_text=lokasi.get("address"),
+                place_name=lokasi.get("place_label"),
                 attachment_ids=[int(i) for i in tracker.get_slot("foto") or []],
                 # "Kirim rahasia" on the confirmation (the message that submits the form).
                 confidential=category.confidential

@@ -31,7 +31,10 @@ def intent_name(tracker: Tracker) -> str | None:
 
 
 def reset_form_events() -> list[dict[str, Any]]:
-    extra = ("requested_slot", "teks_tertunda", "tiket_serupa", "foto_tertunda", "tanya_batal")
+    extra = (
+        "requested_slot", "teks_tertunda", "tiket_serupa", "foto_tertunda", "tanya_batal",
+        "lokasi_ketik",
+    )  # fmt: skip
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *extra)]
 
 

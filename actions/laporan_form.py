@@ -134,7 +134,7 @@ class ValidateLaporanForm(FormValidationAction):
     def validate_lokasi(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return location.validate(value, dispatcher, tracker)
+        return location.validate(value, dispatcher, tracker, domain)
 
     def validate_cek_serupa(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -133,9 +133,11 @@ def _timed(call: Callable[[], object]) -> float:
 
 
 def bench_knowledge() -> dict[str, Any]:
-    """Load time and per-call latency of the region look-up, MPP search and KB search."""
+    """Load time and per-call latency of the region look-up, the gazetteer of typed
+    places, MPP search and KB search."""
     import random
 
+    from knowledge.geo.gazetteer import VILLAGE, default_gazetteer
     from knowledge.geo.region import default_locator, locate
     from knowledge.mpp import nearest_mpps
     from knowledge.retrieval import default_index
@@ -143,12 +145,18 @@ def bench_knowledge() -> dict[str, Any]:
 
     region_load = _timed(default_locator) / 1000
     index_load = _timed(default_index) / 1000
+    gazetteer_load = _timed(default_gazetteer) / 1000
     rng = random.Random(0)
     pins = [(rng.uniform(-6.2, -3.7), rng.uniform(103.5, 106.2)) for _ in range(500)]
+    villages = [p for p in default_gazetteer().places() if p.level == VILLAGE]
+    # As citizens type them: "kel. <village>, kec. <kecamatan>", a letter dropped.
+    typed = [f"kel. {v.name[:3]}{v.name[4:]}, kec. {v.district}" for v in rng.sample(villages, 300)]
     questions = [text for _, text in held_out_questions()]
     return {
         "region_load_s": region_load,
         "index_load_s": index_load,
+        "gazetteer_load_s": gazetteer_load,
+        "gazetteer": [_timed(partial(default_gazetteer().read, t)) for t in typed],
         "locate": [_timed(partial(locate, *p)) for p in pins],
         "mpp": [_timed(partial(nearest_mpps, *p)) for p in pins[:200]],
         "search": [_timed(partial(default_index().search, q)) for q in questions * 2],
@@ -213,6 +221,7 @@ Written by `make bench` (bench/run.py); numbers are from the run below, not edit
 {row("engine.handle, one message, SQLite", sqlite)}
 {row("engine.handle, one message, PostgreSQL", postgres)}
 {row("knowledge: region look-up of a pin (locate)", knowledge["locate"])}
+{row("knowledge: typed place in the gazetteer (a typo, with kecamatan)", knowledge["gazetteer"])}
 {row("knowledge: 3 nearest MPPs (geodesic)", knowledge["mpp"])}
 {row("knowledge: free-question search (BM25)", knowledge["search"])}
 
@@ -257,6 +266,7 @@ conversations moving.
 | --- | --- |
 | NLU first parse here (imports spaCy, loads the model) | {load_seconds:.2f} s |
 | region data first use (villages + land mask) | {knowledge["region_load_s"]:.2f} s |
+| gazetteer build (villages, kecamatan, kabupaten/kota) | {knowledge["gazetteer_load_s"]:.2f} s |
 | knowledge index build (16 topics + FAQ questions, stemming) | {knowledge["index_load_s"]:.2f} s |
 | peak resident memory of the benchmark process (NLU, engine, both databases) | {rss_mb():.0f} MB |
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def preload() -> None:
     from knowledge.faq import all_topics
+    from knowledge.geo.gazetteer import preload as preload_gazetteer
     from knowledge.geo.region import preload as preload_region
     from knowledge.mpp import all_mpps
     from knowledge.retrieval import default_index
@@ -16,4 +17,5 @@ def preload() -> None:
     all_topics()
     all_mpps()
     preload_region()
+    preload_gazetteer()
     default_index()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.timestamps import utcnow
 from knowledge.categories import get_category
-from tickets.enums import EventKind
+from tickets.enums import EventKind, LocationSource
 from tickets.models import Citizen, Ticket, TicketEvent, TicketSupporter
 from tickets.statuses import all_statuses
 
@@ -28,7 +28,10 @@ def nearby_open_tickets(
     limit: int = 3,
 ) -> list[tuple[Ticket, float]]:
     """Open tickets of `category` within its duplicate radius, nearest first, with
-    their distance in metres. None for categories with radius 0 (e.g. pungli)."""
+    their distance in metres. None for categories with radius 0 (e.g. pungli).
+
+    Only tickets with a pinned location count: a typed one's coordinates are the
+    centroid of a village or a kabupaten, which says nothing about metres."""
     found = get_category(category)
     radius = found.duplicate_radius_m if found else 0
     if radius <= 0:
@@ -40,6 +43,7 @@ def nearby_open_tickets(
     query = select(Ticket).where(
         Ticket.category == category,
         Ticket.status.in_(open_statuses),
+        Ticket.location_source == LocationSource.PIN,
         Ticket.latitude.between(latitude - dlat, latitude + dlat),
         Ticket.longitude.between(longitude - dlon, longitude + dlon),
     )

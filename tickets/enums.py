@@ -44,3 +44,13 @@ class BreachKind(StrEnum):
 
     FORWARD = "forward"
     ACT = "act"
+
+
+class LocationSource(StrEnum):
+    """How a ticket's location was obtained: a shared pin (exact), a place name chosen
+    from the gazetteer or a typed address with its kabupaten/kota (both approximate:
+    the coordinates are the place's or the kabupaten/kota's centroid)."""
+
+    PIN = "pin"
+    PLACE = "place"
+    ADDRESS = "address"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.timestamps import format_wib
 from knowledge.agencies import get_agency
+from tickets.enums import LocationSource
 from tickets.models import Citizen, Notification, Ticket, TicketEvent
 from tickets.notifications import notify_citizen
 from tickets.service import change_status, create_ticket
@@ -37,12 +38,16 @@ def file_ticket(
     attachment_ids: Sequence[int] = (),
     confidential: bool = False,
     now: datetime | None = None,
+    location_source: str = LocationSource.PIN,
+    address_text: str | None = None,
+    place_name: str | None = None,
 ) -> Ticket:
     """A citizen's report: create the ticket, then alert the region's operators."""
     ticket = create_ticket(
         session=session, citizen=citizen, category=category, description=description,
         latitude=latitude, longitude=longitude, region_code=region_code,
         attachment_ids=attachment_ids, confidential=confidential, now=now,
+        location_source=location_source, address_text=address_text, place_name=place_name,
     )  # fmt: skip
     alert_operators(session=session, ticket=ticket)
     return ticket

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.timestamps import UTCDateTime, utcnow
-from tickets.enums import TicketStatus
+from tickets.enums import LocationSource, TicketStatus
 
 
 class Region(Base):
@@ -83,6 +83,13 @@ class Ticket(Base):
     description: Mapped[str] = mapped_column(Text)
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    # How the location was obtained (enums.LocationSource): for "place" and "address"
+    # the coordinates are a centroid, the location approximate.
+    location_source: Mapped[str] = mapped_column(
+        String(16), default=LocationSource.PIN, server_default=LocationSource.PIN.value
+    )
+    address_text: Mapped[str | None] = mapped_column(Text)  # what the citizen typed
+    place_name: Mapped[str | None] = mapped_column(String(200))  # the place chosen for it
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"), index=True)
     # The routing table's suggestion; the operator confirms it by forwarding.

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from nlu.entities.pii import mask_phone
+from tickets.location import approximate_note, is_approximate
 from tickets.models import (
     Attachment,
     Contact,
@@ -64,6 +65,12 @@ def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[s
         "description": text_for(viewer, ticket, ticket.description),
         "latitude": ticket.latitude,
         "longitude": ticket.longitude,
+        # A typed location: the coordinates are a centroid (tickets.location).
+        "location_source": ticket.location_source,
+        "approximate_location": is_approximate(ticket),
+        "location_note": approximate_note(ticket) or None,
+        "place_name": ticket.place_name,
+        "address_text": optional_text_for(viewer, ticket, ticket.address_text),
         "region": ticket.region_code,
         "agency": ticket.agency_code,
         "suggested_agency": ticket.suggested_agency_code,

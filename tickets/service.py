@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from knowledge.agencies import route_for
 from tickets.deadlines import forward_due
-from tickets.enums import EventKind, TicketStatus
+from tickets.enums import EventKind, LocationSource, TicketStatus
 from tickets.models import (
     Attachment,
     Citizen,
@@ -102,9 +102,15 @@ def create_ticket(
     attachment_ids: Sequence[int] = (),
     confidential: bool = False,
     now: datetime | None = None,
+    location_source: str = LocationSource.PIN,
+    address_text: str | None = None,
+    place_name: str | None = None,
 ) -> Ticket:
     """Create a ticket (status "new") with its number, photos and "created" event
     (tickets.flows.file_ticket also alerts the operators).
+
+    `location_source` says how the location was obtained: a pin, or typed (a place
+    name, an address) with the place's centroid as approximate coordinates.
 
     `now` (default: current UTC time; naive means UTC) sets created_at and the year
     of the ticket number. Attachments already linked to another ticket are skipped.
@@ -115,6 +121,7 @@ def create_ticket(
         raise ValueError("description is required")
     if not -90.0 <= latitude <= 90.0 or not -180.0 <= longitude <= 180.0:
         raise ValueError(f"invalid coordinates: {latitude}, {longitude}")
+    source = LocationSource(location_source)  # ValueError for an unknown one
     if now is None:
         now = utcnow()
     elif now.tzinfo is None:
@@ -130,6 +137,9 @@ def create_ticket(
         description=description.strip(),
         latitude=latitude,
         longitude=longitude,
+        location_source=source,
+        address_text=address_text.strip() if address_text and address_text.strip() else None,
+        place_name=place_name,
         region_code=region_code,
         suggested_agency_code=route_for(category).agency,
         confidential=confidential,

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from core.timestamps import format_wib
 from knowledge.agencies import get_agency, route_for
 from knowledge.categories import get_category
-from knowledge.regions import get_region
 from tickets.enums import TicketStatus
+from tickets.location import approximate_note, map_pin, region_name
 from tickets.models import StaffChat, Ticket
-from tickets.notifications import Extras, Pin, enqueue
+from tickets.notifications import Extras, enqueue
 from tickets.privacy import text_for
 from tickets.service import tickets_filed_since
 from tickets.texts import TEXTS
@@ -50,13 +50,7 @@ def _button(action: str, ticket: Ticket, agency: str | None = None) -> dict[str,
 
 def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> Extras:
     photo = ticket.attachments[0].storage_path if ticket.attachments else None
-    pin = Pin(ticket.latitude, ticket.longitude, ticket.number, _region_name(ticket))
-    return Extras(buttons=buttons, attachment_path=photo, venue=pin)
-
-
-def _region_name(ticket: Ticket) -> str:
-    region = get_region(ticket.region_code or "")
-    return region.name if region else "-"
+    return Extras(buttons=buttons, attachment_path=photo, venue=map_pin(ticket))
 
 
 def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
@@ -67,7 +61,10 @@ def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
         "nomor": ticket.number,
         "kategori": category.label if category else ticket.category,
         "uraian": text_for(chat, ticket, ticket.description),
-        "wilayah": _region_name(ticket),
+        "wilayah": region_name(ticket),
+        # A typed location: staff must know it is approximate (tickets.location).
+        "lokasi_perkiraan": approximate_note(ticket),
+        "alamat": text_for(chat, ticket, ticket.address_text) if ticket.address_text else "",
         "instansi": agency.name if agency else "",
         "batas": format_wib(due) if due else "",
     }
@@ -100,7 +97,7 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
         # A flood: one note for the hour instead of a message per ticket (they are
         # all in the operators' queue, `tickets queue`).
         hour = now.strftime("%Y%m%d%H")
-        variables = {"jumlah": recent, "wilayah": _region_name(ticket), "nomor": ticket.number}
+        variables = {"jumlah": recent, "wilayah": region_name(ticket), "nomor": ticket.number}
         for chat in chats:
             enqueue(
                 session=session, channel=chat.channel, user_key=chat.chat_key,

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.ask_cek_serupa import NEW_REPORT_INTENT, SUPPORT_INTENT
 from actions.common import intent_name, previous_action
 from actions.report.common import MAX_DESCRIPTION_CHARS, MIN_DESCRIPTION_CHARS, requested
+from actions.report.typed_location import claims_text
 
 # Messages that carry no description text even while one is asked for.
 NON_TEXT_INTENTS = {
@@ -45,6 +46,8 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
     current = tracker.get_slot("deskripsi")
     if asked in (None, "kategori") and intent == "lapor" and current is None:
         return {"deskripsi": text}
+    if asked == "lokasi" and claims_text(tracker):
+        return {}  # where the problem is: the location slot takes it
     if current and asked in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS:
         # More about the problem while another question waits: kept in the report,
         # and the question is asked again.

@@ -78,12 +78,17 @@ def _cmd_tickets_show(args: argparse.Namespace) -> int:
         "description",
         "latitude",
         "longitude",
+        "location_source",
+        "address_text",
         "region",
         "agency",
         "confidential",
         "created_at",
     ):
         print(f"{key:>13}: {data[key]}")
+        if key == "longitude" and data["approximate_location"]:
+            note = TEXTS.text("tickets", "approximate", catatan=data["location_note"])
+            print(f"{'location':>13}: {note}")
     print(f"{'photos':>13}: {data['photos']['count']}")
     for event in data["events"]:
         print(f"  {event['created_at']}  {event['kind']}  {event['actor']}  {event['note'] or ''}")
