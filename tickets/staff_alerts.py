@@ -37,6 +37,15 @@ FLOOD_RESPONSE = "utter_operator_banyak_laporan"
 ALERTS_PER_CITIZEN_HOUR = 3
 
 
+def new_ticket_key(ticket: Ticket) -> str:
+    """The dedupe key prefix of a new ticket's alerts (one per chat)."""
+    return f"new:{ticket.id}"
+
+
+def chat_key(key: str, chat: StaffChat) -> str:
+    return f"{key}:chat:{chat.channel}:{chat.chat_key}"
+
+
 def button_payload(action: str, number: str, agency: str | None = None) -> str:
     return ":".join(x for x in (BUTTON_PREFIX, action, number, agency) if x)
 
@@ -50,16 +59,16 @@ def _button(action: str, ticket: Ticket, agency: str | None = None) -> dict[str,
 
 def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> Extras:
     photo = ticket.attachments[0].storage_path if ticket.attachments else None
-    pin = Pin(ticket.latitude, ticket.longitude, ticket.number, _region_name(ticket))
+    pin = Pin(ticket.latitude, ticket.longitude, ticket.number, region_name(ticket))
     return Extras(buttons=buttons, attachment_path=photo, venue=pin)
 
 
-def _region_name(ticket: Ticket) -> str:
+def region_name(ticket: Ticket) -> str:
     region = get_region(ticket.region_code or "")
     return region.name if region else "-"
 
 
-def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
+def alert_variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
     due = ticket.forward_due_at if ticket.status == TicketStatus.NEW else ticket.act_due_at
@@ -67,7 +76,7 @@ def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
         "nomor": ticket.number,
         "kategori": category.label if category else ticket.category,
         "uraian": text_for(chat, ticket, ticket.description),
-        "wilayah": _region_name(ticket),
+        "wilayah": region_name(ticket),
         "instansi": agency.name if agency else "",
         "batas": format_wib(due) if due else "",
     }
@@ -78,18 +87,37 @@ def _queue(session: Session, ticket: Ticket, chats: Sequence[StaffChat], respons
     extras = _extras(ticket, buttons)
     for chat in chats:
         enqueue(session=session, channel=chat.channel, user_key=chat.chat_key,
-                response=response, variables=_variables(ticket, chat), extras=extras,
-                dedupe_key=f"{key}:chat:{chat.channel}:{chat.chat_key}",
+                response=response, variables=alert_variables(ticket, chat), extras=extras,
+                dedupe_key=chat_key(key, chat),
                 ticket_id=ticket.id)  # fmt: skip
     session.flush()
 
 
-def alert_operators(*, session: Session, ticket: Ticket) -> None:
-    chats = session.scalars(
-        select(StaffChat).where(
-            StaffChat.region_code == ticket.region_code, StaffChat.agency_code.is_(None)
+def operator_chats(session: Session, ticket: Ticket) -> list[StaffChat]:
+    """The chats of the ticket's region's operators."""
+    return list(
+        session.scalars(
+            select(StaffChat).where(
+                StaffChat.region_code == ticket.region_code, StaffChat.agency_code.is_(None)
+            )
         )
-    ).all()
+    )
+
+
+def agency_chats(session: Session, ticket: Ticket) -> list[StaffChat]:
+    """The chats of the ticket's agency, in its region or province-wide."""
+    return list(
+        session.scalars(
+            select(StaffChat).where(
+                StaffChat.agency_code == ticket.agency_code,
+                or_(StaffChat.region_code.is_(None), StaffChat.region_code == ticket.region_code),
+            )
+        )
+    )
+
+
+def alert_operators(*, session: Session, ticket: Ticket) -> None:
+    chats = operator_chats(session, ticket)
     if not chats:
         return
     now = ticket.created_at
@@ -100,7 +128,7 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
         # A flood: one note for the hour instead of a message per ticket (they are
         # all in the operators' queue, `tickets queue`).
         hour = now.strftime("%Y%m%d%H")
-        variables = {"jumlah": recent, "wilayah": _region_name(ticket), "nomor": ticket.number}
+        variables = {"jumlah": recent, "wilayah": region_name(ticket), "nomor": ticket.number}
         for chat in chats:
             enqueue(
                 session=session, channel=chat.channel, user_key=chat.chat_key,
@@ -113,16 +141,11 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
     agencies = [a for a in (ticket.suggested_agency_code, *route.also) if a]
     buttons = [_button("forward", ticket, a) for a in dict.fromkeys(agencies)]
     buttons.append(_button("reject", ticket))
-    _queue(session, ticket, chats, OPERATOR_RESPONSE, buttons, f"new:{ticket.id}")
+    _queue(session, ticket, chats, OPERATOR_RESPONSE, buttons, new_ticket_key(ticket))
 
 
 def alert_agency(*, session: Session, ticket: Ticket, event_id: int) -> None:
-    chats = session.scalars(
-        select(StaffChat).where(
-            StaffChat.agency_code == ticket.agency_code,
-            or_(StaffChat.region_code.is_(None), StaffChat.region_code == ticket.region_code),
-        )
-    ).all()
+    chats = agency_chats(session, ticket)
     if not chats:
         return
     buttons = [_button("accept", ticket), _button("resolve", ticket)]
