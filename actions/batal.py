@@ -1,4 +1,5 @@
-"""Cancel the report being filled in."""
+"""Cancel the report being filled in; with none, "batalkan laporan LPG-..." withdraws
+a filed one (actions/tarik_laporan.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.after_filing import asked_number, citizen_id
 from actions.common import reset_form_events
+from actions.tarik_laporan import start_withdrawal
+from core.db import current_session
+from tickets.citizen_actions import can_withdraw
+from tickets.service import list_tickets
+
+
+def _has_withdrawable(tracker: Tracker) -> bool:
+    with current_session() as session:
+        viewer = citizen_id(tracker, session)
+        own = [] if viewer is None else list_tickets(session=session, citizen_id=viewer)
+        return any(can_withdraw(t) for t in own)
 
 
 class ActionBatal(Action):
@@ -23,7 +36,11 @@ class ActionBatal(Action):
             if tracker.get_slot("foto_tertunda"):  # photos sent for a report not begun
                 dispatcher.utter_message(response="utter_foto_tertunda_dibatalkan")
                 return [SlotSet("foto_tertunda", None)]
+            if asked_number(tracker):
+                return start_withdrawal(dispatcher, tracker)
             dispatcher.utter_message(response="utter_tidak_ada_yang_dibatalkan")
+            if _has_withdrawable(tracker):
+                dispatcher.utter_message(response="utter_tawar_tarik_laporan")
             return []
         dispatcher.utter_message(response="utter_batal")
         return [ActiveLoop(None), *reset_form_events()]

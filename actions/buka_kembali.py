@@ -1,4 +1,6 @@
-"""A citizen reopens a resolved ticket (within the days workflow.yml allows)."""
+"""A citizen reopens a resolved ticket (within the days workflow.yml allows): the
+"Belum beres" button, or typed ("masih belum diperbaiki") about the ticket the
+message names, else their latest resolved one."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.after_filing import asked_number
 from actions.common import ticket_and_citizen
 from core.db import current_session
 from knowledge.agencies import get_agency
+from tickets.following import latest_resolved
 from tickets.workflow import CitizenRefusal, reopen
 
 NOT_YOURS = "not_yours"
@@ -23,9 +27,16 @@ class ActionBukaKembali(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        number = str(next(tracker.get_latest_entity_values("nomor"), "") or "")
+        number = asked_number(tracker) or ""
         with current_session() as session:
-            ticket, citizen_id = ticket_and_citizen(tracker, session)
+            ticket, citizen_id = ticket_and_citizen(tracker, session, number or None)
+            if not number:
+                # Typed ("belum beres"): the latest resolved ticket.
+                ticket = citizen_id and latest_resolved(session=session, citizen_id=citizen_id)
+                if not ticket:
+                    dispatcher.utter_message(response="utter_tidak_ada_yang_dibuka")
+                    return []
+                number = ticket.number
             try:
                 if ticket is None or citizen_id is None:
                     raise CitizenRefusal(NOT_YOURS)

@@ -1,4 +1,9 @@
-"""Show the citizen's own tickets and their state."""
+"""Show the tickets a citizen follows (their own, supported, merged into) and their state.
+
+One ticket (or "cek LPG-..."): the agency, the running deadline, the last events
+with their notes, the resolution photo, and for a resolved ticket the rating
+given or the buttons to rate or reopen. Several: one short card each.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,52 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import Session
 
-from actions.common import format_time, split_sender
+from actions.after_filing import category_label, citizen_id
+from actions.common import format_time
 from core.db import current_session
-from knowledge.categories import get_category
-from tickets.models import Ticket
-from tickets.service import find_citizen, get_ticket_by_number, list_tickets
+from tickets.enums import TicketStatus
+from tickets.following import Followed, find_followed, followed_tickets
+from tickets.history import agency_name, deadline, history_lines, relation_text, resolution_photo
 from tickets.statuses import status_label
 
 MAX_LISTED = 5
 
 
-def _utter_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
-    category = get_category(ticket.category)
+def _card(followed: Followed) -> dict[str, Any]:
+    ticket = followed.ticket
+    due = deadline(ticket)
+    return {
+        "nomor": ticket.number,
+        "kategori_label": category_label(ticket),
+        "status_label": status_label(ticket.status),
+        "instansi": agency_name(ticket),
+        "batas_label": due.label if due else "",
+        "batas": due.text if due else "",
+        "hubungan": relation_text(followed),
+        "dibuat": format_time(ticket.created_at),
+    }
+
+
+def awaits_rating(followed: Followed) -> bool:
+    ticket = followed.ticket
+    return followed.own and ticket.status == TicketStatus.RESOLVED and ticket.rating is None
+
+
+def utter_detail(dispatcher: CollectingDispatcher, followed: Followed, viewer: int | None) -> None:
+    ticket = followed.ticket
+    rated = followed.own and ticket.rating is not None
     dispatcher.utter_message(
-        response="utter_status_tiket",
-        nomor=ticket.number,
-        kategori_label=category.label if category else ticket.category,
-        status_label=status_label(ticket.status),
-        dibuat=format_time(ticket.created_at),
+        response="utter_status_rinci",
+        riwayat="\n".join(history_lines(ticket, viewer_id=viewer)),
+        nilai=ticket.rating if rated else "",
+        **_card(followed),
     )
+    photo = resolution_photo(ticket, viewer_id=viewer)
+    if photo is not None and photo.is_file():
+        dispatcher.utter_message(image=str(photo))
+    if awaits_rating(followed):
+        dispatcher.utter_message(response="utter_status_minta_nilai", nomor=ticket.number)
 
 
 class ActionCekStatus(Action):
@@ -37,39 +67,32 @@ class ActionCekStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        channel, user_key = split_sender(tracker)
         asked = [str(v) for v in tracker.get_latest_entity_values("ticket_number")]
         with current_session() as session:
-            citizen = find_citizen(session=session, channel=channel, user_key=user_key)
-            citizen_id = None if citizen is None else citizen.id
-            own = [] if citizen_id is None else list_tickets(session=session, citizen_id=citizen_id)
-            if not asked:
-                if not own:
-                    dispatcher.utter_message(response="utter_status_daftar_kosong")
-                    return []
-                dispatcher.utter_message(response="utter_status_daftar_judul", jumlah=len(own))
-                for ticket in own[:MAX_LISTED]:
-                    _utter_ticket(dispatcher, ticket)
+            viewer = citizen_id(tracker, session)
+            if asked:
+                for number in asked:
+                    found = find_followed(session=session, citizen_id=viewer, number=number)
+                    if found is None:
+                        dispatcher.utter_message(
+                            response="utter_status_tidak_ditemukan", nomor=number
+                        )
+                    else:
+                        utter_detail(dispatcher, found, viewer)
                 return []
-            for number in asked:
-                found = _find_own(session, citizen_id, own, number)
-                if found is None:
-                    dispatcher.utter_message(response="utter_status_tidak_ditemukan", nomor=number)
-                else:
-                    _utter_ticket(dispatcher, found)
+            followed = [] if viewer is None else followed_tickets(session=session,
+                                                                   citizen_id=viewer)  # fmt: skip
+            if not followed:
+                dispatcher.utter_message(response="utter_status_daftar_kosong")
+            elif len(followed) == 1:
+                utter_detail(dispatcher, followed[0], viewer)
+            else:
+                dispatcher.utter_message(response="utter_status_daftar_judul",
+                                         jumlah=len(followed))  # fmt: skip
+                for item in followed[:MAX_LISTED]:
+                    dispatcher.utter_message(response="utter_status_tiket", **_card(item))
+                    if awaits_rating(item):
+                        dispatcher.utter_message(
+                            response="utter_status_minta_nilai", nomor=item.ticket.number
+                        )
         return []
-
-
-def _find_own(
-    session: Session, citizen_id: int | None, own: list[Ticket], number: str
-) -> Ticket | None:
-    """A full number, or a bare sequence number ("cek tiket 123") among the user's tickets.
-
-    Another citizen's ticket is reported as not found: numbers are easy to guess.
-    """
-    if number.isdigit():
-        return next((t for t in own if t.seq == int(number)), None)
-    ticket = get_ticket_by_number(session=session, number=number)
-    if ticket is None or citizen_id is None or ticket.citizen_id != citizen_id:
-        return None
-    return ticket

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.agencies import get_agency
 from knowledge.regions import get_region
+from tickets.citizen_actions import withdraw_ticket
 from tickets.enums import StaffRole, TicketStatus
 from tickets.flows import file_ticket
 from tickets.models import Citizen, StaffChat, StaffContact, StaffUser, Ticket
@@ -36,7 +37,10 @@ PATHS: dict[TicketStatus, tuple[str, ...]] = {
     TicketStatus.RESOLVED: ("forward", "accept", "resolve"),
     TicketStatus.REJECTED: ("reject",),
     TicketStatus.CLOSED: ("merge",),
+    TicketStatus.WITHDRAWN: (),
 }
+# Statuses the reporter reaches after filing (tickets.citizen_actions), not staff.
+WITHDRAWN_BY_REPORTER = TicketStatus.WITHDRAWN
 NOTE = "catatan petugas"
 
 
@@ -88,7 +92,7 @@ def ticket(
     (tickets.service.create_ticket). A status is reached by the actions in PATHS,
     performed by `actor` (default: a new admin without contacts) at `now`:
     forwarded to `agency` (default: the suggested one), closed by merging into
-    `merged_into`.
+    `merged_into`; "withdrawn" is the reporter's withdrawal.
     """
     owner = citizen if citizen is not None else _citizen(session=session)
     make = file_ticket if alert else create_ticket
@@ -97,6 +101,9 @@ def ticket(
         latitude=latitude, longitude=longitude, region_code=region,
         attachment_ids=attachment_ids, confidential=confidential, now=now,
     )  # fmt: skip
+    if status == WITHDRAWN_BY_REPORTER:
+        withdraw_ticket(session=session, ticket=filed, citizen_id=owner.id, now=now)
+        return filed
     path = PATHS[TicketStatus(status or TicketStatus.NEW)]
     if not path:
         return filed

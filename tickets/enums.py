@@ -17,6 +17,7 @@ class TicketStatus(StrEnum):
     RESOLVED = "resolved"
     REJECTED = "rejected"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
 
 
 class EventKind(StrEnum):
@@ -28,6 +29,9 @@ class EventKind(StrEnum):
     RATED = "rated"
     REOPENED = "reopened"
     ESCALATED = "escalated"
+    # The citizen's side after filing (tickets/citizen_actions.py).
+    CITIZEN_ADDITION = "citizen_addition"
+    WITHDRAWN = "withdrawn"
 
 
 class StaffRole(StrEnum):

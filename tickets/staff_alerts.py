@@ -37,6 +37,15 @@ FLOOD_RESPONSE = "utter_operator_banyak_laporan"
 ALERTS_PER_CITIZEN_HOUR = 3
 
 
+def new_ticket_key(ticket: Ticket) -> str:
+    """The dedupe key prefix of a new ticket's alerts (one per chat)."""
+    return f"new:{ticket.id}"
+
+
+def chat_key(key: str, chat: StaffChat) -> str:
+    return f"{key}:chat:{chat.channel}:{chat.chat_key}"
+
+
 def button_payload(action: str, number: str, agency: str | None = None) -> str:
     return ":".join(x for x in (BUTTON_PREFIX, action, number, agency) if x)
 
@@ -53,7 +62,12 @@ def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> Extras:
     return Extras(buttons=buttons, attachment_path=photo, venue=map_pin(ticket))
 
 
-def _variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
+def region_name(ticket: Ticket) -> str:
+    region = get_region(ticket.region_code or "")
+    return region.name if region else "-"
+
+
+def alert_variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
     due = ticket.forward_due_at if ticket.status == TicketStatus.NEW else ticket.act_due_at
@@ -75,18 +89,37 @@ def _queue(session: Session, ticket: Ticket, chats: Sequence[StaffChat], respons
     extras = _extras(ticket, buttons)
     for chat in chats:
         enqueue(session=session, channel=chat.channel, user_key=chat.chat_key,
-                response=response, variables=_variables(ticket, chat), extras=extras,
-                dedupe_key=f"{key}:chat:{chat.channel}:{chat.chat_key}",
+                response=response, variables=alert_variables(ticket, chat), extras=extras,
+                dedupe_key=chat_key(key, chat),
                 ticket_id=ticket.id)  # fmt: skip
     session.flush()
 
 
-def alert_operators(*, session: Session, ticket: Ticket) -> None:
-    chats = session.scalars(
-        select(StaffChat).where(
-            StaffChat.region_code == ticket.region_code, StaffChat.agency_code.is_(None)
+def operator_chats(session: Session, ticket: Ticket) -> list[StaffChat]:
+    """The chats of the ticket's region's operators."""
+    return list(
+        session.scalars(
+            select(StaffChat).where(
+                StaffChat.region_code == ticket.region_code, StaffChat.agency_code.is_(None)
+            )
         )
-    ).all()
+    )
+
+
+def agency_chats(session: Session, ticket: Ticket) -> list[StaffChat]:
+    """The chats of the ticket's agency, in its region or province-wide."""
+    return list(
+        session.scalars(
+            select(StaffChat).where(
+                StaffChat.agency_code == ticket.agency_code,
+                or_(StaffChat.region_code.is_(None), StaffChat.region_code == ticket.region_code),
+            )
+        )
+    )
+
+
+def alert_operators(*, session: Session, ticket: Ticket) -> None:
+    chats = operator_chats(session, ticket)
     if not chats:
         return
     now = ticket.created_at
@@ -110,16 +143,11 @@ def alert_operators(*, session: Session, ticket: Ticket) -> None:
     agencies = [a for a in (ticket.suggested_agency_code, *route.also) if a]
     buttons = [_button("forward", ticket, a) for a in dict.fromkeys(agencies)]
     buttons.append(_button("reject", ticket))
-    _queue(session, ticket, chats, OPERATOR_RESPONSE, buttons, f"new:{ticket.id}")
+    _queue(session, ticket, chats, OPERATOR_RESPONSE, buttons, new_ticket_key(ticket))
 
 
 def alert_agency(*, session: Session, ticket: Ticket, event_id: int) -> None:
-    chats = session.scalars(
-        select(StaffChat).where(
-            StaffChat.agency_code == ticket.agency_code,
-            or_(StaffChat.region_code.is_(None), StaffChat.region_code == ticket.region_code),
-        )
-    ).all()
+    chats = agency_chats(session, ticket)
     if not chats:
         return
     buttons = [_button("accept", ticket), _button("resolve", ticket)]

@@ -163,11 +163,10 @@ def test_ticket_filed_and_status_over_http(db: str, action_server: str) -> None:
         assert [t.number for t in list_tickets(session=session)] == [number]
 
     result = _call(action_server, "action_cek_status", _tracker({}, _parse("status", "cek_status")))
-    assert [r["response"] for r in result["responses"]] == [
-        "utter_status_daftar_judul",
-        "utter_status_tiket",
-    ]
-    assert result["responses"][1]["nomor"] == number
+    # One ticket: shown in full (several get utter_status_daftar_judul and a card each).
+    assert [r["response"] for r in result["responses"]] == ["utter_status_rinci"]
+    assert result["responses"][0]["nomor"] == number
+    assert "Laporan diterima" in result["responses"][0]["riwayat"]
 
 
 def test_cancel_over_http(db: str, action_server: str) -> None:
