@@ -34,10 +34,8 @@ class ValidateLaporanForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        # Safety net: a report that mentions an emergency (fire, accident, crime, ...)
-        # may be one happening now, whatever the classifier thinks; point to 112 first.
-        if next(tracker.get_latest_entity_values("darurat"), None):
-            dispatcher.utter_message(response="utter_darurat_pengingat")
+        # Emergencies (112 first) are answered by the engine before the form runs,
+        # for every channel; actions/report/description.py keeps their text.
         before, done = self._between_questions(dispatcher, tracker)
         if done:
             return before

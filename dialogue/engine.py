@@ -30,6 +30,7 @@ from dialogue.responses import render_message, render_response
 from dialogue.rules import RuleBook, get_rules
 from dialogue.sanitize import sanitize_inbound
 from dialogue.tracker import TrackerState
+from nlu.emergency import EMERGENCY_INTENT, is_emergency
 from nlu.entities import mask_pii
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,8 @@ class DialogueEngine:
         tracker = turn.tracker
         intent = (tracker.latest_message.get("intent") or {}).get("name") or FALLBACK_INTENT
         loop = tracker.active_loop
+        if is_emergency(tracker.latest_message) and self._emergency_first(turn, intent, loop):
+            return
         if loop is not None:
             interruption = self.rules.for_intent(intent, loop)
             if interruption is None:
@@ -217,6 +220,22 @@ class DialogueEngine:
         if outcome.form:
             tracker.set_active_loop(outcome.form)
             self._form_step(turn, outcome.form, validate=True)
+
+    def _emergency_first(self, turn: _Turn, intent: str, loop: str | None) -> bool:
+        """Someone in danger now (the NLU's `darurat` entity): the emergency rule's
+        reply (112) comes first, wherever the conversation is. A complaint or a
+        question then goes on as usual (False); a bare emergency inside the form
+        is still an answer or more detail, so the form records it (True)."""
+        rule = self.rules.for_intent(EMERGENCY_INTENT, loop) or self.rules.for_intent(
+            EMERGENCY_INTENT, None
+        )
+        if rule is not None:
+            self._run_actions(turn, rule.actions)
+        if intent != EMERGENCY_INTENT:
+            return False
+        if loop is not None:
+            self._form_step(turn, loop, validate=True)
+        return True
 
     # --- forms ------------------------------------------------------------
     def _form_step(self, turn: _Turn, form: str, *, validate: bool) -> None:

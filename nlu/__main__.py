@@ -1,5 +1,5 @@
 """CLI: python -m nlu train [--if-needed] [--out DIR] | parse "teks" | evaluate [--data F]
-| test --data FILE.yml [--out report.json] [--model DIR]."""
+| test --data FILE.yml [--out report.json] [--model DIR] | emergency [--data F] [--json]."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.config import DEFAULT_CONFIG_PATH
+from nlu.emergency_eval import DEFAULT_EMERGENCY_SET
 from nlu.training_data import DEFAULT_DATA_DIR, DEFAULT_TEST_DATA
 
 
@@ -90,6 +91,20 @@ def _cmd_test(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_emergency(args: argparse.Namespace) -> int:
+    """Recall/precision of "emergency now" on a labelled set, through the full parse."""
+    from nlu.emergency_eval import evaluate_emergency, read_emergency_set, summary
+    from nlu.parser import NluParser
+
+    positives, negatives = read_emergency_set(args.data)
+    report = evaluate_emergency(NluParser.load(_model_dir(args.model)).parse, positives, negatives)
+    if args.json:
+        _print(report)
+    else:
+        print(summary(report))
+    return 0
+
+
 def build_arg_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nlu", description="Laporin NLU")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +133,14 @@ def build_arg_parser() -> argparse.ArgumentParser:
     test.add_argument("--out", type=Path, default=None, help="JSON report (default: stdout)")
     test.add_argument("--model", type=Path, default=None)
     test.set_defaults(func=_cmd_test)
+
+    emergency = sub.add_parser(
+        "emergency", help="recall/precision of 'emergency now' on a labelled set, confusions"
+    )
+    emergency.add_argument("--data", type=Path, default=DEFAULT_EMERGENCY_SET)
+    emergency.add_argument("--model", type=Path, default=None)
+    emergency.add_argument("--json", action="store_true", help="print the report as JSON")
+    emergency.set_defaults(func=_cmd_emergency)
     return parser
 
 

@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from nlu.config import ENTITY_EXTRACTOR, NORMALIZER
+from nlu.config import ENTITY_EXTRACTOR, NORMALIZER, fallback_threshold
+from nlu.emergency import EMERGENCY_INTENT, Emergency, EmergencyDetector
 from nlu.entities import Entity, EntityExtractor
 from nlu.model_store import (
     EXACT_FILE,
@@ -31,6 +32,9 @@ RANKING_SIZE = 10
 OUT_OF_SCOPE = "out_of_scope"
 RETRIEVAL_SEPARATOR = "/"
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"
+# Intents that keep their label when the message is also an emergency: the
+# complaint form then records the text after the 112 reply.
+COMPLAINT_INTENTS = ("lapor", "lapor_umum")
 
 # "/intent", "/lapor/sampah", "/pilih_kategori{"kategori": "sampah"}"; Telegram
 # may append the bot's name to commands ("/start@LaporinBot").
@@ -134,8 +138,10 @@ class NluParser:
         meta: dict[str, Any],
         vocab: frozenset[str] | None = None,
         exact: dict[str, str] | None = None,
+        emergency: EmergencyDetector | None = None,
     ) -> None:
         self.nlp = nlp
+        self.emergency = emergency
         self.exact = exact or {}
         self.normalize = normalize
         self.entities = entities
@@ -185,7 +191,9 @@ class NluParser:
         )
         exact_path = model_dir / EXACT_FILE
         exact = json.loads(exact_path.read_text(encoding="utf-8")) if exact_path.is_file() else {}
-        return cls(nlp, normalize, entities, meta, vocab, exact)
+        # Rules, not training: read from nlu/data/lexicon, so tuning needs no retrain.
+        emergency = EmergencyDetector.from_file(normalize or _lowercase)
+        return cls(nlp, normalize, entities, meta, vocab, exact, emergency)
 
     def parse(self, text: str) -> dict[str, Any]:
         if not isinstance(text, str):
@@ -199,20 +207,29 @@ class NluParser:
         head = text[:MAX_PARSE_CHARS]
         normalized = self.normalize(head) if self.normalize else head.strip()
         entities = self.entities.extract(head) if self.entities else []
+        danger = self.emergency.detect(head) if self.emergency else None
+        if danger is not None:
+            entities = sorted([*entities, danger.entity()], key=lambda e: (e["start"], e["end"]))
         if not normalized or not self._knows_any(normalized):
             # Only emoji/punctuation, or no word the model has ever seen: its
             # output would be label priors, so report "don't know" instead.
             result = empty_result(text)
             result["entities"] = entities
             result["normalized_text"] = normalized
-            return result
+            return _emergency_first(result, danger)
 
         known = self.exact.get(exact_key(normalized))
-        if known is not None:
-            return self._result(text, normalized, {known: 1.0}, entities)
+        if known is not None and (known != EMERGENCY_INTENT or danger is not None):
+            return _emergency_first(self._result(text, normalized, {known: 1.0}, entities), danger)
         with self._lock:
             cats = self._categorize(normalized)
-        return self._result(text, normalized, cats, entities)
+        if danger is None:
+            # Only the detector says "emergency": the classifier learns words such
+            # as "rumah" from the emergency examples ("di belakang rumah saya").
+            # The other labels are read given "not an emergency" (renormalised).
+            rest = 1.0 - cats.pop(EMERGENCY_INTENT, 0.0)
+            cats = {label: p / rest for label, p in cats.items()} if rest > 0 else cats
+        return _emergency_first(self._result(text, normalized, cats, entities), danger)
 
     def _categorize(self, normalized: str) -> dict[str, float]:
         if self._textcat_model is None:
@@ -247,3 +264,26 @@ class NluParser:
             "response_selector": _response_selector(intent, members) if full else {},
             "normalized_text": normalized,
         }
+
+
+def _lowercase(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _emergency_first(result: dict[str, Any], danger: Emergency | None) -> dict[str, Any]:
+    """An emergency is intent `darurat`, unless the classifier is sure it is also a
+    complaint ("pohon tumbang menimpa orang": 112 first, then the form)."""
+    if danger is None:
+        return result
+    intent = result["intent"]["name"]
+    if intent in COMPLAINT_INTENTS and result["confidence"] >= fallback_threshold():
+        return result
+    others = [r for r in result["intent_ranking"] if r["name"] != EMERGENCY_INTENT]
+    return {
+        **result,
+        "intent": {"name": EMERGENCY_INTENT, "confidence": 1.0},
+        "full_retrieval_intent": None,
+        "confidence": 1.0,
+        "intent_ranking": [{"name": EMERGENCY_INTENT, "confidence": 1.0}, *others][:RANKING_SIZE],
+        "response_selector": {},
+    }

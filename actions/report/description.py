@@ -12,6 +12,7 @@ from actions.ask_cek_serupa import NEW_REPORT_INTENT, SUPPORT_INTENT
 from actions.common import intent_name, previous_action
 from actions.report.common import MAX_DESCRIPTION_CHARS, MIN_DESCRIPTION_CHARS, requested
 from actions.report.typed_location import claims_text
+from nlu.emergency import is_emergency
 
 # Messages that carry no description text even while one is asked for.
 NON_TEXT_INTENTS = {
@@ -43,12 +44,15 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
         return {"deskripsi": text}
     # A classified complaint describes the problem already, whether it opened the
     # form or answered the category question ("sampahe ora diangkut wis seminggu").
+    # So does an emergency typed during the form (112 was answered first): it is
+    # kept, whatever question it interrupted.
     current = tracker.get_slot("deskripsi")
-    if asked in (None, "kategori") and intent == "lapor" and current is None:
+    emergency = is_emergency(tracker.latest_message)
+    if asked in (None, "kategori") and (intent == "lapor" or emergency) and current is None:
         return {"deskripsi": text}
-    if asked == "lokasi" and claims_text(tracker):
+    if asked == "lokasi" and not emergency and claims_text(tracker):
         return {}  # where the problem is: the location slot takes it
-    if current and asked in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS:
+    if current and (emergency or (asked in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS)):
         # More about the problem while another question waits: kept in the report,
         # and the question is asked again.
         added = f"{current}\n{text}"

@@ -23,7 +23,6 @@ actually typed (`text[start:end]` is the matched span). One module per entity:
       "today_midday" (tadi siang), "today_afternoon" (tadi sore),
       "today_evening" (tadi malam), "last_night" (semalam),
       "today_earlier" (tadi), "just_now" (barusan).
-- `darurat` (keywords.py): emergency words -> kind; may overlap anything.
 
 extractor.py combines them. When spans overlap, priority is
 nik > phone > time > ticket_number > region > street; `region` and `street` may
@@ -39,7 +38,6 @@ Module order (no cycles): common <- each extractor, names <- extractor <- pii.
 
 from nlu.entities.common import DEFAULT_ENTITY_LEXICON_PATH, EXTRACTOR_NAME, Entity
 from nlu.entities.extractor import EntityExtractor, extract_entities
-from nlu.entities.keywords import DANGER, KeywordExtractor
 from nlu.entities.nik import NIK, NikExtractor
 from nlu.entities.phone import PHONE, PhoneExtractor
 from nlu.entities.pii import PiiRules, mask_nik, mask_phone, mask_pii
@@ -49,7 +47,6 @@ from nlu.entities.street import STREET, StreetExtractor, StreetLexicon
 from nlu.entities.ticket_number import TICKET_NUMBER, TicketLexicon, TicketNumberExtractor
 
 __all__ = [
-    "DANGER",
     "DEFAULT_ENTITY_LEXICON_PATH",
     "EXTRACTOR_NAME",
     "NIK",
@@ -60,7 +57,6 @@ __all__ = [
     "TIME",
     "Entity",
     "EntityExtractor",
-    "KeywordExtractor",
     "NikExtractor",
     "PhoneExtractor",
     "PiiRules",

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from nlu.entities.common import DEFAULT_ENTITY_LEXICON_PATH, Entity, load_lexicon
-from nlu.entities.keywords import DANGER, KeywordExtractor
 from nlu.entities.nik import NIK, NikExtractor
 from nlu.entities.phone import PHONE, PhoneExtractor
 from nlu.entities.region import REGION, RegionExtractor
@@ -31,9 +30,7 @@ class EntityExtractor:
         phone: PhoneExtractor | None = None,
         street: StreetExtractor | None = None,
         time: TimeExtractor | None = None,
-        danger: KeywordExtractor | None = None,
     ) -> None:
-        self.danger = danger
         self.tickets = tickets
         self.regions = regions
         self.nik = nik
@@ -50,7 +47,7 @@ class EntityExtractor:
             return value if isinstance(value, dict) else None
 
         region, nik, phone = section(REGION), section(NIK), section(PHONE)
-        street, time, danger = section(STREET), section(TIME), section(DANGER)
+        street, time = section(STREET), section(TIME)
         return cls(
             TicketNumberExtractor(TicketLexicon.from_dict(section(TICKET_NUMBER) or {})),
             regions=RegionExtractor.from_dict(region) if region is not None else None,
@@ -58,7 +55,6 @@ class EntityExtractor:
             phone=PhoneExtractor.from_dict(phone) if phone is not None else None,
             street=StreetExtractor.from_dict(street) if street is not None else None,
             time=TimeExtractor.from_dict(time) if time is not None else None,
-            danger=KeywordExtractor(DANGER, danger["kinds"]) if danger is not None else None,
         )
 
     def extract(self, text: str) -> list[Entity]:
@@ -84,8 +80,6 @@ class EntityExtractor:
             )
             if not clash:
                 kept.append(ent)
-        if self.danger:
-            kept += self.danger.extract(text)
         return sorted(kept, key=lambda e: (e["start"], e["end"]))
 
 

@@ -225,12 +225,13 @@ def test_help_and_emergency_inside_the_form_keep_the_report(chat: Chat) -> None:
     "message",
     [
         "tolong ada yg kecelakaan motor di jln soekarno hatta, jalannya licin",
-        "sering kecelakaan di jalan berlubang depan sdn 2 rajabasa",
+        "ada kecelakaan di jalan berlubang depan sdn 2 rajabasa, korbannya tergeletak",
         "KEBAKARAN di pasar bawah!!!",
     ],
 )
-def test_any_mention_of_an_emergency_points_to_112(chat: Chat, message: str) -> None:
-    # Read as an emergency or as a complaint, the citizen is told to call 112.
+def test_an_emergency_happening_now_points_to_112(chat: Chat, message: str) -> None:
+    # Read as an emergency or as a complaint, the citizen is told to call 112
+    # ("sering kecelakaan", a habit, is not: tests/e2e/test_emergency_conversations.py).
     assert "112" in chat.say(message)
 
 
