@@ -4,6 +4,7 @@ the kabupaten/kota buttons."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +15,8 @@ from actions.report import places
 from actions.report.typed_location import (
     CHOOSE_PLACE,
     CHOOSE_REGION,
+    PLACE_ENTITY,
+    REGION_ENTITY,
     STEP_CANDIDATES,
     STEP_GUIDE,
     STEP_REGION,
@@ -60,7 +63,7 @@ def _ask_candidates(
     lines = "\n".join(f"{n}. {places.place_label(domain, p)}" for n, p in enumerate(found, 1))
     buttons = [
         {"title": places.place_title(domain, p),
-         "payload": f'/{CHOOSE_PLACE}{{"tempat": "{p.id}"}}'}
+         "payload": f"/{CHOOSE_PLACE}{json.dumps({PLACE_ENTITY: p.id})}"}
         for p in found
     ]  # fmt: skip
     buttons += places.response_buttons(domain, "utter_ask_lokasi_kandidat")
@@ -78,7 +81,7 @@ def _ask_region(
     for region in shown:
         place = gazetteer.region_place(region.code)
         if place is not None:
-            payload = f'/{CHOOSE_REGION}{{"wilayah": "{region.code}"}}'
+            payload = f"/{CHOOSE_REGION}{json.dumps({REGION_ENTITY: region.code})}"
             buttons.append({"title": places.place_title(domain, place), "payload": payload})
     response = "utter_ask_lokasi_wilayah_lain" if second else "utter_ask_lokasi_wilayah"
     buttons += places.response_buttons(domain, response)

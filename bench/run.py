@@ -137,7 +137,8 @@ def bench_knowledge() -> dict[str, Any]:
     places, MPP search and KB search."""
     import random
 
-    from knowledge.geo.gazetteer import VILLAGE, default_gazetteer
+    from knowledge.geo.gazetteer import default_gazetteer
+    from knowledge.geo.places import VILLAGE
     from knowledge.geo.region import default_locator, locate
     from knowledge.mpp import nearest_mpps
     from knowledge.retrieval import default_index

@@ -11,7 +11,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
-from knowledge.geo.gazetteer import Place, Reading, default_gazetteer
+from knowledge.geo.gazetteer import default_gazetteer
+from knowledge.geo.places import Place, Reading
 from nlu.normalize import Normalizer
 
 NO_PIN_FILE = Path(__file__).with_name("tanpa_pin.txt")

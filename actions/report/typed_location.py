@@ -25,7 +25,8 @@ from actions.ask_cek_serupa import NONE_NEARBY
 from actions.common import intent_name
 from actions.report import places
 from actions.report.common import MAX_DESCRIPTION_CHARS, requested
-from knowledge.geo.gazetteer import REGION, Place, default_gazetteer
+from knowledge.geo.gazetteer import default_gazetteer
+from knowledge.geo.places import REGION, Place
 from tickets.enums import LocationSource
 
 SLOT = "lokasi_ketik"
@@ -35,6 +36,7 @@ INPUT_TEXT, INPUT_PLACE, INPUT_REGION, INPUT_NOT_THESE, INPUT_NO_PIN = (
     "teks", "tempat", "wilayah", "bukan", "tanpa_pin",
 )  # fmt: skip
 CHOOSE_PLACE, CHOOSE_REGION, NOT_THESE = "pilih_tempat", "pilih_wilayah", "bukan_tempat"
+PLACE_ENTITY, REGION_ENTITY, PAGE_ENTITY = "tempat", "wilayah", "halaman"
 # Intents of a typed text that may be an address with no known place in it (a
 # question or a button is not one); a text naming a known place counts whatever
 # its intent.
@@ -76,10 +78,10 @@ def extract(tracker: Tracker) -> dict[str, Any] | None:
         current or requested(tracker) == "lokasi"
     ):
         if intent == CHOOSE_PLACE:
-            return {RAW: INPUT_PLACE, "tempat": _entity(tracker, "tempat")}
+            return {RAW: INPUT_PLACE, "tempat": _entity(tracker, PLACE_ENTITY)}
         if intent == CHOOSE_REGION:
-            return {RAW: INPUT_REGION, "wilayah": _entity(tracker, "wilayah")}
-        return {RAW: INPUT_NOT_THESE, "halaman": _entity(tracker, "halaman")}
+            return {RAW: INPUT_REGION, "wilayah": _entity(tracker, REGION_ENTITY)}
+        return {RAW: INPUT_NOT_THESE, "halaman": _entity(tracker, PAGE_ENTITY)}
     if requested(tracker) != "lokasi":
         return None
     offered = current.get("kandidat") or []

@@ -24,21 +24,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
-from pathlib import Path
-from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
+from knowledge.geo.places import (
+    DESA,
+    DISTRICT,
+    KABUPATEN,
+    KECAMATAN,
+    KELURAHAN,
+    KOTA,
+    REGION,
+    VILLAGE,
+    Place,
+    PlaceMatch,
+    PlaceWords,
+    Reading,
+    key,
+    squash,
+)
 from knowledge.geo.region import LAMPUNG, Village, load_villages
 from knowledge.regions import all_regions
-
-WORDS_FILE = Path(__file__).with_name("place_words.yml")
-
-VILLAGE, DISTRICT, REGION = "village", "district", "region"
-# Place.kind: what the place is called (and how it is written for the citizen).
-KELURAHAN, DESA, KECAMATAN, KABUPATEN, KOTA = "kelurahan", "desa", "kecamatan", "kabupaten", "kota"
-_LEVEL = {KELURAHAN: VILLAGE, DESA: VILLAGE, KECAMATAN: DISTRICT, KABUPATEN: REGION, KOTA: REGION}
 
 MAX_WINDOW = 4
 MIN_SCORE = 85.0  # below this nothing is offered
@@ -55,75 +61,6 @@ STREET_MIN_CHARS = 6  # one word of a street name this short is not looked up
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SEPARATOR = re.compile(r"[,;/()\n|]")
-
-
-@dataclass(frozen=True)
-class Place:
-    id: str  # "v:1871101008", "d:187110", "r:bandar_lampung"
-    kind: str  # KELURAHAN, DESA, KECAMATAN, KABUPATEN or KOTA
-    name: str  # "Rajabasa Raya"; a kabupaten/kota without its kind: "Bandar Lampung"
-    district: str | None  # its kecamatan (a kecamatan's own name)
-    region_code: str
-    region_name: str  # "Kota Bandar Lampung"
-    lat: float
-    lon: float
-
-    @property
-    def level(self) -> str:
-        return _LEVEL[self.kind]
-
-
-@dataclass(frozen=True)
-class PlaceMatch:
-    place: Place
-    score: float
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a typed text says about a place: the likeliest places, best first, and
-    whether the text reads as an address at all."""
-
-    matches: list[PlaceMatch]
-    address_like: bool  # an address word ("jl", "depan", "kel.") or a place after "di"
-    content_words: int  # words that are neither fillers nor kind words
-    covered_words: int  # of those, in the best match
-
-    @property
-    def mostly_place(self) -> bool:
-        """The best match is most of what was typed ("sukarame", "rajabasa raya")."""
-        return bool(self.matches) and 2 * self.covered_words >= self.content_words
-
-
-@dataclass(frozen=True)
-class PlaceWords:
-    kinds: dict[str, str]  # word -> level
-    abbreviations: dict[str, str]
-    fillers: frozenset[str]
-    address_cues: frozenset[str]
-
-    @classmethod
-    def load(cls, path: Path = WORDS_FILE) -> PlaceWords:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        kinds = {_word(w): level for level, words in raw["kinds"].items() for w in words}
-        return cls(
-            kinds=kinds,
-            abbreviations={_word(k): _word(v) for k, v in raw["abbreviations"].items()},
-            fillers=frozenset(_word(w) for w in raw["fillers"]),
-            address_cues=frozenset(_word(w) for w in raw["address_cues"]),
-        )
-
-
-def _word(value: Any) -> str:
-    return str(value).strip().lower().rstrip(".")
-
-
-def _key(name: str) -> str:
-    return " ".join(_TOKEN.findall(name.lower()))
-
-
-def _squash(name: str) -> str:
-    return "".join(_TOKEN.findall(name.lower()))
 
 
 def _fuzzy_cutoff(words: int, chars: int) -> float:
@@ -204,7 +141,7 @@ class Gazetteer:
 
     def _add(self, place: Place) -> None:
         self._places[place.id] = place
-        words = [self.words.abbreviations.get(w, w) for w in _key(place.name).split()]
+        words = [self.words.abbreviations.get(w, w) for w in key(place.name).split()]
         self._index.add(" ".join(words), place)
 
     # --- look-ups ---------------------------------------------------------
@@ -376,10 +313,10 @@ class Gazetteer:
                     score += CONTEXT_BONUS
             scored[pid] = score
         for pid in [p for p in scored if p.startswith("d:")]:
-            name = _squash(self._places[pid].name)
+            name = squash(self._places[pid].name)
             if any(
                 other.startswith(f"v:{pid[2:]}")
-                and _squash(self._places[other].name) == name
+                and squash(self._places[other].name) == name
                 and hits[other].span == hits[pid].span
                 and scored[other] >= scored[pid]
                 for other in scored

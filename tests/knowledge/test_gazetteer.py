@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.geo.gazetteer import (
+from knowledge.geo.gazetteer import Gazetteer, default_gazetteer
+from knowledge.geo.places import (
     DESA,
     DISTRICT,
     KABUPATEN,
@@ -14,9 +15,7 @@ from knowledge.geo.gazetteer import (
     KOTA,
     REGION,
     VILLAGE,
-    Gazetteer,
     Reading,
-    default_gazetteer,
 )
 from knowledge.geo.region import load_villages, locate
 from knowledge.regions import all_regions
