@@ -19,7 +19,8 @@ from dialogue.messages import (
     Inbound,
     more_choices_start,
 )
-from nlu.config import fallback_threshold
+from nlu.config import fallback
+from nlu.fallback import Fallback
 
 ParseFn = Callable[[str], dict[str, Any]]
 
@@ -61,13 +62,12 @@ def resolve_button(text: str, buttons: list[dict[str, str]]) -> str | None:
     return None
 
 
-def apply_fallback(parse_data: dict[str, Any], threshold: float) -> dict[str, Any]:
-    intent = parse_data.get("intent") or {}
-    if intent.get("name") and float(intent.get("confidence") or 0.0) >= threshold:
+def apply_fallback(parse_data: dict[str, Any], rule: Fallback) -> dict[str, Any]:
+    if rule.accepts(parse_data):
         return parse_data
     return {
         **parse_data,
-        "intent": {"name": FALLBACK_INTENT, "confidence": threshold},
+        "intent": {"name": FALLBACK_INTENT, "confidence": rule.threshold},
         "full_retrieval_intent": None,
     }
 
@@ -122,4 +122,4 @@ def interpret(
         return parse(payload), metadata
     if not text.strip():
         return _fixed("out_of_scope", text), metadata
-    return apply_fallback(parse(text), fallback_threshold()), metadata
+    return apply_fallback(parse(text), fallback()), metadata

@@ -54,11 +54,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from nlu.config import load_config
     from nlu.evaluate import evaluate
     from nlu.parser import NluParser
     from nlu.training_data import read_examples
 
-    report = evaluate(NluParser.load(_model_dir(args.model)), read_examples(args.data))
+    rule = load_config(args.config).fallback
+    report = evaluate(NluParser.load(_model_dir(args.model)), read_examples(args.data), rule)
     _print(report)
     return 0
 
@@ -124,6 +126,9 @@ def build_arg_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="accuracy + per-intent F1 on held-out data")
     evaluate.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
     evaluate.add_argument("--model", type=Path, default=None)
+    evaluate.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG_PATH, help="for the fallback threshold"
+    )
     evaluate.set_defaults(func=_cmd_evaluate)
 
     test = sub.add_parser(

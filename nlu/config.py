@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from core.settings import ROOT_DIR
+from nlu.fallback import Fallback
 
 DEFAULT_CONFIG_PATH = ROOT_DIR / "config.yml"
 
@@ -77,6 +78,13 @@ class NluConfig:
     def fallback_threshold(self) -> float:
         return float(self.params(FALLBACK).get("threshold", DEFAULT_FALLBACK_THRESHOLD))
 
+    @property
+    def fallback(self) -> Fallback:
+        return Fallback(
+            threshold=self.fallback_threshold,
+            ambiguity_threshold=float(self.params(FALLBACK).get("ambiguity_threshold", 0.0)),
+        )
+
     def training_view(self) -> dict[str, Any]:
         """The part of the config that influences the trained model (hashed)."""
         return {
@@ -123,3 +131,9 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> NluConfig:
 def fallback_threshold(path: Path = DEFAULT_CONFIG_PATH) -> float:
     """The dialogue engine's threshold, read once per process (it is runtime-only)."""
     return load_config(path).fallback_threshold
+
+
+@lru_cache
+def fallback(path: Path = DEFAULT_CONFIG_PATH) -> Fallback:
+    """The dialogue engine's whole fallback rule, read once per process."""
+    return load_config(path).fallback

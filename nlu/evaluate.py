@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from nlu.fallback import ACT, ASK, ASK_CATEGORY, COMPLAINT_INTENT, Fallback, intent_of
 from nlu.training_data import Example
 
 MAX_ERRORS_REPORTED = 50
@@ -39,21 +40,57 @@ class Prediction:
     gold: str
     label: str
     confidence: float
+    # What the bot does with this parse (nlu.fallback): ACT, ASK or ASK_CATEGORY.
+    decision: str = ACT
 
 
 def predicted_label(result: dict[str, Any]) -> str:
     return str(result.get("full_retrieval_intent") or result["intent"]["name"])
 
 
-def predict(parser: Parser, examples: Sequence[Example]) -> list[Prediction]:
+def predict(
+    parser: Parser, examples: Sequence[Example], rule: Fallback | None = None
+) -> list[Prediction]:
     predictions = []
     for ex in examples:
         result = parser.parse(ex.text)
         confidence = result.get("confidence", result["intent"].get("confidence", 0.0))
+        decision = rule.decide(result) if rule is not None else ACT
         predictions.append(
-            Prediction(ex.text, ex.intent, predicted_label(result), float(confidence))
+            Prediction(ex.text, ex.intent, predicted_label(result), float(confidence), decision)
         )
     return predictions
+
+
+def asked_back(p: Prediction) -> bool:
+    """The bot asks instead of acting: the "did you mean" buttons, or the
+    complaint form asking for the category."""
+    return p.decision != ACT
+
+
+def confident_error(p: Prediction) -> bool:
+    """Wrong and acted upon. A complaint whose category is asked is fine if it
+    was a complaint; if it was not, the complaint form started by mistake."""
+    if p.gold == p.label or p.decision == ASK:
+        return False
+    if p.decision == ASK_CATEGORY:
+        return intent_of(p.gold) != COMPLAINT_INTENT
+    return True
+
+
+def confidence_report(predictions: Sequence[Prediction], rule: Fallback) -> dict[str, Any]:
+    """How often the bot would act on a wrong reading, and how often it asks."""
+    total = len(predictions) or 1
+    wrong = sum(confident_error(p) for p in predictions)
+    asked = sum(asked_back(p) for p in predictions)
+    return {
+        "threshold": rule.threshold,
+        "ambiguity_threshold": rule.ambiguity_threshold,
+        "confident_errors": wrong,
+        "confident_error_rate": round(wrong / total, DIGITS),
+        "asked_back": asked,
+        "asked_back_rate": round(asked / total, DIGITS),
+    }
 
 
 # --- metrics -------------------------------------------------------------------
@@ -182,12 +219,15 @@ def summary(report: dict[str, Any], worst: int = 5) -> str:
     return "\n".join(lines)
 
 
-def evaluate(parser: Parser, examples: Sequence[Example]) -> dict[str, Any]:
+def evaluate(
+    parser: Parser, examples: Sequence[Example], rule: Fallback | None = None
+) -> dict[str, Any]:
     """Compact report: accuracy, macro-F1 over the gold labels, per-intent
-    P/R/F1 and the first MAX_ERRORS_REPORTED errors."""
+    P/R/F1, the first MAX_ERRORS_REPORTED errors and, given the fallback rule,
+    the confident-error and asked-back rates."""
     if not examples:
         raise ValueError("no evaluation examples")
-    predictions = predict(parser, examples)
+    predictions = predict(parser, examples, rule)
     report = classification_report(predictions)
     gold = sorted({p.gold for p in predictions})
     per_intent = {
@@ -206,9 +246,11 @@ def evaluate(parser: Parser, examples: Sequence[Example]) -> dict[str, Any]:
             "predicted": p.label,
             "confidence": round(p.confidence, 3),
         }
+        | ({} if rule is None else {"acted": confident_error(p)})
         for p in predictions
         if p.gold != p.label
     ]
+    extra = {} if rule is None else confidence_report(predictions, rule)
     return {
         "examples": len(predictions),
         "accuracy": round(report["accuracy"], DIGITS),
@@ -216,4 +258,4 @@ def evaluate(parser: Parser, examples: Sequence[Example]) -> dict[str, Any]:
         "per_intent": per_intent,
         "errors": errors[:MAX_ERRORS_REPORTED],
         "error_count": len(errors),
-    }
+    } | extra

@@ -24,6 +24,8 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 # Apostrophes join words ("jum'at", "assalamu'alaikum") instead of splitting them.
 _APOSTROPHE_RE = re.compile("['\u2019\u2018`\u00b4\uff07]")
 _MARKS_RE = re.compile(r"[?!]+")
+# Punctuation that ends a clause (see `Clauses`).
+_CLAUSE_END_RE = re.compile(r"[,;.:\n]+")
 _RUN3_RE = re.compile(r"([^\W\d_])\1{2,}")  # a letter repeated 3+ times
 _FINAL_DOUBLE_RE = re.compile(r"([^\W\d_])\1$")
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")  # "anak2"
@@ -36,16 +38,61 @@ _VARIATION_SELECTORS = frozenset({"\ufe0e", "\ufe0f"})
 
 
 @dataclass(frozen=True)
+class Clauses:
+    """A later clause that only says something else is fine ("lampu jalan mati,
+    tp listrik rumah aman") is not what the message is about: it is dropped, so
+    its topic word ("listrik") cannot decide the label. Such a clause starts with
+    a contrast word or ends (before particles) with a fine word, has a fine
+    word and no negation. The first clause is always kept. Words are compared
+    after the slang map."""
+
+    contrast: frozenset[str] = frozenset()
+    fine: frozenset[str] = frozenset()
+    negation: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, object]) -> Clauses:
+        def words(key: str) -> frozenset[str]:
+            value = raw.get(key) or []
+            if not isinstance(value, list):
+                raise ValueError(f"lexicon: clauses.{key} must be a list")
+            return frozenset(_key(w) for w in value)
+
+        return cls(words("contrast"), words("fine"), words("negation"), words("particles"))
+
+    def split(self, tokens: list[str]) -> list[list[str]]:
+        """One punctuation-delimited clause, cut again before each contrast word."""
+        out: list[list[str]] = [[]]
+        for token in tokens:
+            if token in self.contrast and out[-1]:
+                out.append([])
+            out[-1].append(token)
+        return [clause for clause in out if clause]
+
+    def says_fine(self, clause: list[str]) -> bool:
+        if not self.fine.intersection(clause) or self.negation.intersection(clause):
+            return False
+        if clause[0] in self.contrast:
+            return True
+        core = [t for t in clause if t not in self.particles]
+        return bool(core) and core[-1] in self.fine
+
+
+@dataclass(frozen=True)
 class Lexicon:
     slang: Mapping[str, str] = field(default_factory=dict)
     emoji: Mapping[str, str] = field(default_factory=dict)
     keep_double: frozenset[str] = frozenset()
+    clauses: Clauses = field(default_factory=Clauses)
 
     @classmethod
     def from_yaml(cls, path: Path) -> Lexicon:
         with open(path, encoding="utf-8") as fh:
             raw = yaml.safe_load(fh) or {}
         slang = {_key(k): _key(v) for k, v in (raw.get("slang") or {}).items()}
+        # `drop`: words with no meaning for the classifier, mapped to nothing.
+        slang |= {_key(w): "" for w in raw.get("drop") or []}
         too_long = [k for k in slang if len(k.split()) > MAX_PHRASE_TOKENS]
         if too_long:
             raise ValueError(f"{path}: slang phrases longer than {MAX_PHRASE_TOKENS}: {too_long}")
@@ -53,7 +100,8 @@ class Lexicon:
             _key(k).replace("\ufe0f", ""): _key(v) for k, v in (raw.get("emoji") or {}).items()
         }
         keep_double = frozenset(_key(w) for w in raw.get("keep_double") or [])
-        return cls(slang=slang, emoji=emoji, keep_double=keep_double)
+        clauses = Clauses.from_dict(raw.get("clauses") or {})
+        return cls(slang=slang, emoji=emoji, keep_double=keep_double, clauses=clauses)
 
 
 def _key(word: object) -> str:
@@ -75,6 +123,12 @@ class Normalizer:
         )
         # Tokens that are known words, so squeezing must not shorten them further.
         self._known = lexicon.keep_double | {k for k in lexicon.slang if " " not in k}
+        # A phrase's words are squeezed like the input they must match
+        # ("business permit" meets the squeezed "busines permit").
+        self._slang = {
+            " ".join(self._squeeze(t) for t in k.split()) if " " in k else k: v
+            for k, v in lexicon.slang.items()
+        }
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_LEXICON_PATH) -> Normalizer:
@@ -89,11 +143,14 @@ class Normalizer:
             text = self._emoji_re.sub(lambda m: f" {self.lexicon.emoji[m.group(0)]} ", text)
         text = _URL_RE.sub(" ", text)
         text = _MARKS_RE.sub(lambda m: " ? " if "?" in m.group(0) else " ! ", text)
-        text = "".join(_clean_char(ch) for ch in text)
-        tokens: list[str] = []
-        for raw in text.split():
-            tokens.extend(self._expand(self._squeeze(raw)))
-        return " ".join(self._apply_slang(tokens))
+        clauses: list[list[str]] = []
+        for part in _CLAUSE_END_RE.split(text):
+            tokens: list[str] = []
+            for raw in "".join(_clean_char(ch) for ch in part).split():
+                tokens.extend(self._expand(self._squeeze(raw)))
+            clauses.extend(self.lexicon.clauses.split(self._apply_slang(tokens)))
+        kept = clauses[:1] + [c for c in clauses[1:] if not self.lexicon.clauses.says_fine(c)]
+        return " ".join(token for clause in kept for token in clause)
 
     def _squeeze(self, token: str) -> str:
         """Collapse elongations: "parahhh" -> "parah", "maaaaf" -> "maaf"."""
@@ -126,7 +183,7 @@ class Normalizer:
         return [token]
 
     def _apply_slang(self, tokens: list[str]) -> list[str]:
-        slang = self.lexicon.slang
+        slang = self._slang
         out: list[str] = []
         i = 0
         while i < len(tokens):

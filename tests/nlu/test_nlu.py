@@ -31,19 +31,6 @@ from nlu.training_data import (
 MIN_HELD_OUT_ACCURACY = 0.75
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("nlu") / "model"
-    result = train(out_dir=out)
-    assert result.trained
-    return out
-
-
-@pytest.fixture(scope="session")
-def parser(model_dir: Path) -> NluParser:
-    return NluParser.load(model_dir)
-
-
 @pytest.fixture(scope="module")
 def normalize() -> Normalizer:
     return Normalizer.from_file()
