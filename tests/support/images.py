@@ -39,3 +39,24 @@ def assert_stored_without_metadata(stored: Path, sent: bytes) -> None:
         assert (image.format, image.size) == (original.format, original.size)
         assert not image.getexif() and "icc_profile" not in image.info
     assert stored.stem == hashlib.sha256(stored.read_bytes()).hexdigest()
+
+
+def photo(path: Path, key: str, size: tuple[int, int] = (64, 48)) -> Path:
+    """A small real JPEG whose pixels depend on `key`: the same key gives the same
+    photo (stored once), different keys different photos."""
+    import hashlib
+
+    from PIL import Image
+
+    red, green, blue = hashlib.sha256(key.encode()).digest()[:3]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (red, green, blue)).save(path, format="JPEG")
+    return path
+
+
+def truncated_jpeg(path: Path, key: str = "terpotong") -> Path:
+    """A JPEG cut off half way, as an interrupted upload leaves it."""
+    photo(path, key, size=(320, 240))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
