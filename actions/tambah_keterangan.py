@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from actions.after_filing import asked_number, citizen_id, ticket_choices
 from actions.common import intent_name
-from actions.report.photos import store
+from actions.report.photos import add_photo
 from core.db import current_session
 from tickets.citizen_actions import MAX_ADDITION_CHARS, add_to_ticket
 from tickets.following import find_followed, followed_tickets
@@ -104,9 +104,10 @@ class ValidateKeteranganForm(FormValidationAction):
             return {"isi_keterangan": {"text": inline, "photos": []}} if inline else {}
         if intent == "kirim_foto":
             photo = (tracker.latest_message.get("metadata") or {}).get("photo")
-            attachment = store(photo, dispatcher) if photo else None
-            if attachment is None:
+            added = add_photo([], photo, dispatcher) if photo else None
+            if not added:
                 return {}
+            attachment = added[0]
             caption = str(tracker.latest_message.get("text") or "").removeprefix(PHOTO_TEXT)
             return {"isi_keterangan": {"text": caption.strip(), "photos": [attachment]}}
         text = str(tracker.latest_message.get("text") or "").strip()

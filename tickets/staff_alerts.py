@@ -62,11 +62,6 @@ def _extras(ticket: Ticket, buttons: list[dict[str, str]]) -> Extras:
     return Extras(buttons=buttons, attachment_path=photo, venue=map_pin(ticket))
 
 
-def region_name(ticket: Ticket) -> str:
-    region = get_region(ticket.region_code or "")
-    return region.name if region else "-"
-
-
 def alert_variables(ticket: Ticket, chat: StaffChat) -> dict[str, Any]:
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")

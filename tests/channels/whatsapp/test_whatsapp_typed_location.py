@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from core.db import transaction
-from tests.channels.whatsapp.test_whatsapp_e2e import served  # noqa: F401 (the fixture)
 from tests.support import webhook_events as events
 from tests.support.whatsapp_harness import Served, body_texts, reply_ids
 from tickets.service import get_ticket_by_number
@@ -22,7 +21,7 @@ def _list(payloads: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_an_unknown_address_and_the_kabupaten_from_the_second_list(
-    served: Served,  # noqa: F811 (the imported fixture)
+    served: Served,
 ) -> None:
     served.say(WA, "sampah numpuk di pinggir jalan sudah seminggu tidak diangkut")
     guide = body_texts(served.say(WA, "pake wa web, ga bisa kirim lokasi"))
@@ -49,7 +48,7 @@ def test_an_unknown_address_and_the_kabupaten_from_the_second_list(
         )  # fmt: skip
 
 
-def test_one_place_matched_gets_two_reply_buttons(served: Served) -> None:  # noqa: F811
+def test_one_place_matched_gets_two_reply_buttons(served: Served) -> None:
     served.say(WA, "jalan depan rumah saya berlubang besar, motor sering jatuh")
     offer = served.say(WA, "kel rajabasa raya")
     [buttons] = [p for p in offer if p["type"] == "interactive"]
