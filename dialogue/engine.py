@@ -184,7 +184,7 @@ class DialogueEngine:
         if (parse_data.get("intent") or {}).get("name") != MORE_CHOICES_INTENT:
             return None
         entities = parse_data.get("entities") or ()
-        start = next((int(e["value"]) for e in entities if e["entity"] == "dari"), 0)
+        start = next((int(e["value"]) for e in entities if e["entity"] == "start"), 0)
         if not 0 < start < len(last_buttons):
             return self.render("utter_pilihan_kedaluwarsa")
         page = self.render("utter_pilihan_berikutnya")

@@ -118,7 +118,7 @@ def interpret(
         metadata["button"] = payload
         start = more_choices_start(payload)
         if start is not None:
-            return _fixed(MORE_CHOICES_INTENT, payload, [_entity("dari", start)]), metadata
+            return _fixed(MORE_CHOICES_INTENT, payload, [_entity("start", start)]), metadata
         return parse(payload), metadata
     if not text.strip():
         return _fixed("out_of_scope", text), metadata

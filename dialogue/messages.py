@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -69,14 +70,14 @@ class Button:
 
 
 # The payload of "more choices": the channel shows the choices of the last message
-# with buttons from index `dari` on (a channel whose lists hold fewer rows than the
+# with buttons from index `start` on (a channel whose lists hold fewer rows than the
 # choices pages them); the engine answers it without a dialogue step.
 MORE_CHOICES_INTENT = "pilihan_berikutnya"
-_MORE_CHOICES = re.compile(r'/pilihan_berikutnya\{"dari": ?(\d{1,4})\}')
+_MORE_CHOICES = re.compile(re.escape(f"/{MORE_CHOICES_INTENT}") + r'\{"start": ?(\d{1,4})\}')
 
 
 def more_choices_payload(start: int) -> str:
-    return f'/{MORE_CHOICES_INTENT}{{"dari": {start}}}'
+    return f"/{MORE_CHOICES_INTENT}" + json.dumps({"start": start})
 
 
 def more_choices_start(payload: str) -> int | None:

@@ -17,7 +17,7 @@ class Category:
     label: str
     confidential: bool = False
     duplicate_radius_m: int = 0
-    # At most 24 characters, for lists that allow no more (a WhatsApp list row);
+    # At most 24 characters, for lists that allow no more (a chat list row);
     # unset when the label itself is that short.
     short_label: str | None = None
 
