@@ -10,8 +10,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.after_filing import asked_number, citizen_id
 from actions.common import reset_form_events
+from actions.filed.common import asked_number, citizen_id
 from actions.tarik_laporan import start_withdrawal
 from core.db import current_session
 from tickets.citizen_actions import can_withdraw

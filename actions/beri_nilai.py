@@ -11,8 +11,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.after_filing import asked_number, is_bare_rating, typed_rating
 from actions.common import intent_name, ticket_and_citizen
+from actions.filed.common import asked_number, is_bare_rating, typed_rating
 from core.db import current_session
 from core.timestamps import utcnow
 from tickets.following import awaiting_rating

@@ -10,8 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.after_filing import asked_number
 from actions.common import ticket_and_citizen
+from actions.filed.common import asked_number
 from core.db import current_session
 from knowledge.agencies import get_agency
 from tickets.following import latest_resolved

@@ -13,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.after_filing import category_label, citizen_id
 from actions.common import format_time
+from actions.filed.common import category_label, citizen_id
 from core.db import current_session
 from tickets.enums import TicketStatus
 from tickets.following import Followed, find_followed, followed_tickets

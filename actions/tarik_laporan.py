@@ -17,8 +17,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.after_filing import asked_number, citizen_id, ticket_choices
 from actions.common import intent_name
+from actions.filed.common import asked_number, citizen_id, ticket_choices
 from core.db import current_session
 from tickets.citizen_actions import can_withdraw, withdraw_ticket
 from tickets.following import find_followed

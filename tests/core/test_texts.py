@@ -38,7 +38,7 @@ def test_the_packages_text_files_load(texts: TextFile) -> None:
 
 
 def test_workflow_yml_is_data_and_its_wording_is_in_texts_yml() -> None:
-    assert set(raw()) == {"actions", "reopen_within_days"}
+    assert set(raw()) == {"actions", "reopen_within_days", "withdraw_from"}
     assert set(TICKET_TEXTS.section("buttons")) <= set(actions())
     assert set(TICKET_TEXTS.section("button_notes")) <= set(actions())
 

@@ -353,8 +353,10 @@ def test_statuses() -> None:
         "resolved",
         "rejected",
         "closed",
+        "withdrawn",
     ]
     assert status_label("new") == "Menunggu verifikasi operator"
+    assert status_label("withdrawn") == "Dibatalkan pelapor"
     assert status_label("resolved") == "Selesai"
     assert [s for s in all_statuses() if is_open(s)] == ["new", "forwarded", "in_progress"]
     with pytest.raises(KeyError):

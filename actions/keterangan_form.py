@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.after_filing import asked_number, citizen_id, ticket_choices
 from actions.common import intent_name
+from actions.filed.common import asked_number, citizen_id, ticket_choices
 from actions.report.photos import add_photo
 from core.db import current_session
 from tickets.citizen_actions import MAX_ADDITION_CHARS, add_to_ticket
