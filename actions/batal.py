@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import reset_form_events
 from actions.filed.common import asked_number, citizen_id
+from actions.report.confirmation import not_cancelling
 from actions.tarik_laporan import start_withdrawal
 from core.db import current_session
 from tickets.citizen_actions import can_withdraw
@@ -42,5 +43,10 @@ class ActionBatal(Action):
             if _has_withdrawable(tracker):
                 dispatcher.utter_message(response="utter_tawar_tarik_laporan")
             return []
+        kept = not_cancelling(tracker)
+        if kept is not None:  # "ga jadi batal": the form goes on (rules.yml re-enters it)
+            if not kept:
+                dispatcher.utter_message(response="utter_batal_tidak_jadi")
+            return kept
         dispatcher.utter_message(response="utter_batal")
         return [ActiveLoop(None), *reset_form_events()]

@@ -3,26 +3,72 @@ cancel it ("Batalkan laporan ini?") instead of discarding it silently."""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_name, reset_form_events
-from actions.report.common import requested
+from actions.report.common import FREE_TEXT_INTENTS, requested
 
 PENDING_CANCEL = "tanya_batal"
+WORDS_FILE = Path(__file__).with_name("confirmation.yml")
+
+
+@cache
+def _words() -> dict[str, Any]:
+    return dict(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+
+
+def _plain_words(tracker: Tracker) -> list[str]:
+    text = str(tracker.latest_message.get("text") or "")
+    return [] if text.startswith("/") else re.findall(r"\w+", text.casefold())
+
+
+def extra_detail(tracker: Tracker) -> bool:
+    """A typed "yes" that says more ("iya udah 2 minggu, udah ada yg jatuh"): more of
+    the description, not the answer; the summary is shown again."""
+    if requested(tracker) != "konfirmasi" or intent_name(tracker) != "affirm":
+        return False
+    yes = set(_words()["yes_words"])
+    others = [w for w in _plain_words(tracker) if w not in yes]
+    return len(others) > int(_words()["max_other_words"])
+
+
+def _says(tracker: Tracker, phrases: str) -> bool:
+    plain = " ".join(_plain_words(tracker))
+    return any(re.search(rf"\b{re.escape(p)}\b", plain) for p in _words()[phrases])
+
+
+def _keeps_report(tracker: Tracker) -> bool:
+    return _says(tracker, "keep_phrases") or _says(tracker, "not_cancel")
+
+
+def not_cancelling(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """ "ga jadi batal" while a report is filled in: the events that keep it (and send
+    it, when "Batalkan laporan ini?" was asked); None when the text says no such thing."""
+    if not _says(tracker, "not_cancel"):
+        return None
+    if tracker.get_slot(PENDING_CANCEL):
+        return [SlotSet(PENDING_CANCEL, None), SlotSet("konfirmasi", True)]
+    return []
 
 
 def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
     if requested(tracker) != "konfirmasi":
         return {}
     intent = intent_name(tracker)
+    if extra_detail(tracker):
+        return {}  # description.py adds it
     if intent == "affirm":
         return {"konfirmasi": True}
-    if intent == "kirim_foto":  # one more photo (the photo slot takes it), not an answer
-        return {}
+    if intent == "kirim_foto" or intent in FREE_TEXT_INTENTS:
+        return {}  # a photo or more detail (photos.py, description.py), not an answer
     dispatcher.utter_message(response="utter_ask_konfirmasi_ulang")
     return {}
 
@@ -36,6 +82,8 @@ def cancel_question(
         return [], False
     intent = intent_name(tracker)
     if tracker.get_slot(PENDING_CANCEL):
+        if _keeps_report(tracker):  # "ga jadi batal, kirim aja": sent as it is
+            return [SlotSet(PENDING_CANCEL, None), SlotSet("konfirmasi", True)], True
         if intent == "affirm":  # "ya": cancel it
             dispatcher.utter_message(response="utter_batal")
             return [ActiveLoop(None), *reset_form_events()], True

@@ -10,7 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.ask_cek_serupa import NEW_REPORT_INTENT, SUPPORT_INTENT
 from actions.common import intent_name, previous_action
-from actions.report.common import MAX_DESCRIPTION_CHARS, MIN_DESCRIPTION_CHARS, requested
+from actions.report.common import (
+    FREE_TEXT_INTENTS,
+    MAX_DESCRIPTION_CHARS,
+    MIN_DESCRIPTION_CHARS,
+    requested,
+)
+from actions.report.confirmation import extra_detail
 from actions.report.typed_location import claims_text
 from nlu.emergency import is_emergency
 
@@ -22,7 +28,9 @@ NON_TEXT_INTENTS = {
 # Questions during which a text that answers nothing adds to the description, and
 # the intents such a text has (a service question or a "yes" is not more detail).
 ADDS_TO_DESCRIPTION = {"lokasi", "foto", "konfirmasi"}
-FREE_TEXT_INTENTS = {"lapor", "nlu_fallback", "out_of_scope", "inform"}
+# A text at the location question this long that names a place describes the problem too.
+DETAIL_WORDS = 6
+PHOTO_TEXT = "/kirim_foto"  # a photo's text before its caption (dialogue/interpreter.py)
 
 
 def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -38,6 +46,13 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
     ):
         # A category picked from the "did you mean" buttons: the question was the report.
         return {"deskripsi": pending}
+    current = tracker.get_slot("deskripsi")
+    if intent == "kirim_foto":
+        # A photo's caption ("ini fotonya, lubangnya segede ban truk") is detail too.
+        caption = text.removeprefix(PHOTO_TEXT).strip()
+        return _added(current, caption, dispatcher, quiet=True) if current and caption else {}
+    if extra_detail(tracker):  # "iya, udah 2 minggu ..." at the summary
+        return _added(current, text, dispatcher) if current else {}
     if not text or text.startswith("/") or intent in NON_TEXT_INTENTS:
         return {}
     if asked == "deskripsi":
@@ -46,24 +61,37 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
     # form or answered the category question ("sampahe ora diangkut wis seminggu").
     # So does an emergency typed during the form (112 was answered first): it is
     # kept, whatever question it interrupted.
-    current = tracker.get_slot("deskripsi")
     emergency = is_emergency(tracker.latest_message)
     if asked in (None, "kategori") and (intent == "lapor" or emergency) and current is None:
         return {"deskripsi": text}
     if asked == "lokasi" and not emergency and claims_text(tracker):
-        return {}  # where the problem is: the location slot takes it
+        # Where the problem is: the location slot takes it. A sentence that also tells
+        # more of the problem ("jln ke pasar gunung sugih bolong2 gede bgt") is kept too.
+        long_enough = len(text.split()) >= DETAIL_WORDS and intent in FREE_TEXT_INTENTS
+        return _added(current, text, dispatcher, quiet=True) if current and long_enough else {}
     if current and (emergency or (asked in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS)):
         # More about the problem while another question waits: kept in the report,
         # and the question is asked again.
-        added = f"{current}\n{text}"
-        if len(added) > MAX_DESCRIPTION_CHARS:
-            dispatcher.utter_message(
-                response="utter_keterangan_terlalu_panjang", max_chars=MAX_DESCRIPTION_CHARS
-            )
-            return {}
-        dispatcher.utter_message(response="utter_keterangan_ditambahkan")
-        return {"deskripsi": added}
+        return _added(current, text, dispatcher)
     return {}
+
+
+def _added(
+    current: str, text: str, dispatcher: CollectingDispatcher, *, quiet: bool = False
+) -> dict[str, Any]:
+    """The description with `text` added (told unless `quiet`: the text also answered
+    the question), or nothing when it would be too long."""
+    if text in current:
+        return {}
+    added = f"{current}\n{text}"
+    if len(added) > MAX_DESCRIPTION_CHARS:
+        dispatcher.utter_message(
+            response="utter_keterangan_terlalu_panjang", max_chars=MAX_DESCRIPTION_CHARS
+        )
+        return {}
+    if not quiet:
+        dispatcher.utter_message(response="utter_keterangan_ditambahkan")
+    return {"deskripsi": added}
 
 
 def validate(value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:

@@ -63,6 +63,8 @@ def claims_text(tracker: Tracker) -> str | None:
     reading = places.read(tracker)
     if reading.matches and (reading.address_like or reading.mostly_place):
         return INPUT_TEXT
+    if reading.outside:
+        return INPUT_TEXT
     if places.says_no_pin(text) or intent == "lewati":
         return INPUT_NO_PIN
     if reading.address_like and intent in ADDRESS_INTENTS:
@@ -142,6 +144,10 @@ def _typed(text: str, current: dict[str, Any], dispatcher: CollectingDispatcher,
         current.get("alamat") if current.get("step") in (STEP_CANDIDATES, STEP_REGION) else None
     )
     reading = places.read(tracker)
+    if reading.outside:  # "di kayu agung palembang": told, and the question stays
+        dispatcher.utter_message(response="utter_lokasi_ketik_luar_lampung",
+                                 tempat=reading.outside.title())  # fmt: skip
+        return {"lokasi": None}
     named = [m.place for m in reading.matches]
     if current.get("step") == STEP_REGION and named and named[0].level == REGION:
         # The kabupaten/kota typed instead of pressed ("pesawaran").

@@ -53,6 +53,7 @@ PREFIX_SCORE = 88.0
 LONGER_WINDOW_BONUS = 4.0  # per word beyond the first: "rajabasa raya" over "rajabasa"
 KIND_BONUS, KIND_PENALTY = 5.0, 10.0
 CONTEXT_BONUS = 10.0  # its kecamatan or kabupaten/kota named elsewhere in the text
+COMMON_PENALTY = 20.0  # a one-word name that is an everyday word ("ujung", "baru")
 STREET_PENALTY = 15.0  # inside a street name ("jl. za pagar alam") a place is less likely
 HINT_SCORE = 100.0  # a kabupaten/kota the NLU found by a short form ("balam", "lamsel")
 CONTEXT_MIN = 95.0  # a kecamatan or kabupaten/kota named this surely gives context
@@ -185,6 +186,9 @@ class Gazetteer:
                 pid: sc for pid, sc in scored.items() if self._places[pid].region_code == region
             }
         matches = self._pick(scored, hits, limit)
+        outside = self._outside(text)
+        if outside and all(hits[m.place.id].fuzzy for m in matches):
+            matches = []  # "palembang" is Palembang, not a look-alike village of Lampung
         content = [t for seg in segments for t in seg if not t.filler and t.kind is None]
         covered = 0
         cue = any(t.word in self.words.address_cues or t.kind for seg in segments for t in seg)
@@ -194,7 +198,11 @@ class Gazetteer:
                 covered = sum(1 for t in segments[s][i:j] if not t.filler and t.kind is None)
                 before = segments[s][i - 1] if i > 0 else None
                 cue = cue or bool(before and (before.filler or before.kind))
-        return Reading(matches, cue, len(content), covered)
+        return Reading(matches, cue, len(content), covered, None if matches else outside)
+
+    def _outside(self, text: str) -> str | None:
+        typed = f" {key(text)} "
+        return next((name for name in self.words.outside if f" {name} " in typed), None)
 
     # --- matching ---------------------------------------------------------
     def _tokens(self, text: str, street_spans: Sequence[tuple[int, int]]) -> list[list[_Token]]:
@@ -262,6 +270,8 @@ class Gazetteer:
                 score += KIND_BONUS if level == kind else -KIND_PENALTY
             if street:
                 score -= STREET_PENALTY
+            if len(window) == 1 and not kind and squashed in self.words.common_words:
+                score -= COMMON_PENALTY
             if pid not in hits or score > hits[pid].score:
                 hits[pid] = _Hit(score, span, pid in fuzzy)
         return exact

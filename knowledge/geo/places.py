@@ -51,6 +51,7 @@ class Reading:
     address_like: bool  # an address word ("jl", "depan", "kel.") or a place after "di"
     content_words: int  # words that are neither fillers nor kind words
     covered_words: int  # of those, in the best match
+    outside: str | None = None  # a place of another province named, when none of Lampung
 
     @property
     def mostly_place(self) -> bool:
@@ -64,6 +65,8 @@ class PlaceWords:
     abbreviations: dict[str, str]
     fillers: frozenset[str]
     address_cues: frozenset[str]
+    common_words: frozenset[str]
+    outside: tuple[str, ...]  # places of other provinces, as keys
 
     @classmethod
     def load(cls, path: Path = WORDS_FILE) -> PlaceWords:
@@ -74,6 +77,8 @@ class PlaceWords:
             abbreviations={_word(k): _word(v) for k, v in raw["abbreviations"].items()},
             fillers=frozenset(_word(w) for w in raw["fillers"]),
             address_cues=frozenset(_word(w) for w in raw["address_cues"]),
+            common_words=frozenset(_word(w) for w in raw["common_words"]),
+            outside=tuple(key(str(w)) for w in raw["outside"]),
         )
 
 

@@ -13,6 +13,9 @@ from dialogue.engine import DialogueEngine
 from dialogue.messages import Button, GeoPoint, Inbound, InboundMedia, Outbound
 from tickets.models import Notification
 
+# The button confirming the one place the bot recognised in a typed location.
+PLACE_CONFIRMATION = "ya, betul"
+
 
 class Chat:
     """One citizen typing into the console, one line at a time.
@@ -28,6 +31,7 @@ class Chat:
         self.engine = engine
         self.user = user
         self.offered: list[Button] = []
+        self.last_text = ""  # the text the offered buttons came with
         self._seen_news: set[int] = set()
 
     def say(self, line: str) -> str:
@@ -49,10 +53,20 @@ class Chat:
         return self.render(self.send(self.inbound(button_payload=self.button(title).payload)))
 
     def button(self, title: str) -> Button:
+        """The offered button titled `title`; else the one whose title starts with it
+        before a comma ("Gedong Meneng" of "Gedong Meneng, Rajabasa"), else the one
+        containing it; a place the bot asked about alone ("Maksud Anda: Kel. X?")
+        is confirmed with its "Ya, betul"."""
         wanted = title.casefold()
         exact = [b for b in self.offered if b.title.casefold() == wanted]
+        lead = [b for b in self.offered if b.title.casefold().split(",")[0].strip() == wanted]
         partial = [b for b in self.offered if wanted in b.title.casefold()]
-        found = exact or partial
+        confirm = [
+            b
+            for b in self.offered
+            if b.title.casefold() == PLACE_CONFIRMATION and wanted in self.last_text.casefold()
+        ]
+        found = exact or lead or partial or confirm
         if len(found) != 1:
             titles = [b.title for b in self.offered]
             raise AssertionError(f"no single button {title!r} among the offered {titles}")
@@ -63,6 +77,7 @@ class Chat:
         with_buttons = [r for r in replies if r.buttons]
         if with_buttons:
             self.offered = list(with_buttons[-1].buttons)
+            self.last_text = with_buttons[-1].text or ""
         return replies
 
     def news(self) -> list[Outbound]:

@@ -52,7 +52,7 @@ class Conversation:
     about: str
     turns: list[dict[str, Any]]
     expect: dict[str, Any]
-    needs: tuple[int, ...] = ()
+    staff_on_duty: bool = False
     tags: tuple[str, ...] = ()
     before: tuple[dict[str, Any], ...] = ()
 
@@ -118,7 +118,7 @@ def load(path: Path = DATA) -> list[Conversation]:
                 about=str(item["about"]),
                 turns=[_turn(t, where) for t in item["turns"]],
                 expect=expect,
-                needs=tuple(int(n) for n in item.get("needs") or ()),
+                staff_on_duty=bool(item.get("staff_on_duty")),
                 tags=tuple(item.get("tags") or ()),
                 before=tuple(item.get("before") or ()),
             )
@@ -130,13 +130,7 @@ def load(path: Path = DATA) -> list[Conversation]:
 
 
 def as_param(conversation: Conversation) -> Any:
-    """The conversation as a test parameter; one that needs an unbuilt finding of
-    issue 14 is expected to fail, strictly (when it passes, its `needs` must go)."""
-    marks = []
-    if conversation.needs:
-        findings = ", ".join(str(n) for n in conversation.needs)
-        marks.append(pytest.mark.xfail(strict=True, reason=f"needs issue 14 finding {findings}"))
-    return pytest.param(conversation, id=conversation.id, marks=marks)
+    return pytest.param(conversation, id=conversation.id)
 
 
 # --- playing ------------------------------------------------------------------
@@ -150,6 +144,8 @@ class Player:
         transcript = Transcript()
         for spec in conversation.before:
             _file_before(spec)
+        if conversation.staff_on_duty:
+            _staff_on_duty()
         for turn in conversation.turns:
             offered = [b.title for b in self.chat.offered]
             sent = [_with_number(str(turn[k])) for k in ("say", "caption") if turn.get(k)]
@@ -189,6 +185,12 @@ def _with_number(line: str) -> str:
         tickets = own_tickets(session)
         assert tickets, f"{line!r} names a ticket, but none was filed"
         return line.replace("{nomor}", tickets[-1].number)
+
+
+def _staff_on_duty() -> None:
+    """An admin with a chat contact: someone who can answer a handoff request."""
+    with transaction() as session:
+        factories.staff(session=session, role=StaffRole.ADMIN)
 
 
 def _file_before(spec: dict[str, Any]) -> None:
