@@ -66,9 +66,12 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
         return {"deskripsi": text}
     if asked == "lokasi" and not emergency and claims_text(tracker):
         # Where the problem is: the location slot takes it. A sentence that also tells
-        # more of the problem ("jln ke pasar gunung sugih bolong2 gede bgt") is kept too.
-        long_enough = len(text.split()) >= DETAIL_WORDS and intent in FREE_TEXT_INTENTS
-        return _added(current, text, dispatcher, quiet=True) if current and long_enough else {}
+        # more of the problem ("jln ke pasar gunung sugih bolong2 gede bgt"), read as
+        # the report's own category, is kept too; an address alone is not.
+        own = f"lapor/{tracker.get_slot('kategori')}"
+        about_it = tracker.latest_message.get("full_retrieval_intent") == own
+        detail = about_it and len(text.split()) >= DETAIL_WORDS
+        return _added(current, text, dispatcher, quiet=True) if current and detail else {}
     if current and (emergency or (asked in ADDS_TO_DESCRIPTION and intent in FREE_TEXT_INTENTS)):
         # More about the problem while another question waits: kept in the report,
         # and the question is asked again.

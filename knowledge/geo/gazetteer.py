@@ -186,7 +186,7 @@ class Gazetteer:
                 pid: sc for pid, sc in scored.items() if self._places[pid].region_code == region
             }
         matches = self._pick(scored, hits, limit)
-        outside = self._outside(text)
+        outside = self._outside(text, street_spans)
         if outside and all(hits[m.place.id].fuzzy for m in matches):
             matches = []  # "palembang" is Palembang, not a look-alike village of Lampung
         content = [t for seg in segments for t in seg if not t.filler and t.kind is None]
@@ -200,7 +200,9 @@ class Gazetteer:
                 cue = cue or bool(before and (before.filler or before.kind))
         return Reading(matches, cue, len(content), covered, None if matches else outside)
 
-    def _outside(self, text: str) -> str | None:
+    def _outside(self, text: str, street_spans: Sequence[tuple[int, int]]) -> str | None:
+        for start, end in street_spans:  # "jl. Pagar Alam" is a street of Bandar Lampung
+            text = text[:start] + " " * (end - start) + text[end:]
         typed = f" {key(text)} "
         return next((name for name in self.words.outside if f" {name} " in typed), None)
 

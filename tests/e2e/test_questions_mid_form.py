@@ -52,7 +52,7 @@ def test_lainnya_is_filed_to_the_region_with_no_agency(chat: Chat) -> None:
 
 
 def test_lainnya_is_offered_with_the_guessed_categories(chat: Chat) -> None:
-    reply = chat.say("lampunya juga mati")  # a complaint of an unsure kind
+    reply = chat.say("kok gini terus sih pelayanannya")  # a complaint of an unsure kind
     assert "termasuk salah satu kategori ini" in reply
     assert "Lainnya" in reply and "Kategori lain" in reply
 
