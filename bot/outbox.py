@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from channels.console import CHANNEL as CONSOLE_CHANNEL
 from core.db import transaction
 from core.loops import run_until_stopped
 from core.settings import get_settings
@@ -71,8 +73,11 @@ class OutboxWorker:
         idle_seconds: float = 1.0,
         per_chat_interval: float = 1.0,
         database_url: str | None = None,
+        user_key: str | None = None,
     ) -> None:
+        """`user_key`: deliver only that user's notifications (the console chat)."""
         self.channel = channel
+        self.user_key = user_key
         self.engine = engine
         self.deliver = deliver
         self.batch = batch
@@ -87,7 +92,9 @@ class OutboxWorker:
         # One row per claim: a row is "sending" only while it is being sent, so a
         # crash leaves the rest of the queue pending, to be delivered after restart.
         with transaction(self.database_url) as session:
-            rows = notifications.claim_due(session=session, channel=self.channel, limit=1)
+            rows = notifications.claim_due(
+                session=session, channel=self.channel, limit=1, user_key=self.user_key
+            )
             return [
                 _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r), r.reply)
                 for r in rows
@@ -198,3 +205,27 @@ def delivery_finder(engine: DialogueEngine, database_url: str | None = None) -> 
         return Delivery(claimed.id, claimed.user_key, outbound, claimed.response, claimed.variables)
 
     return find
+
+
+def console_news(engine: DialogueEngine, user_key: str) -> Callable[[], list[Outbound]]:
+    """What the outbox holds for the console's one citizen (ticket news, staff answers),
+    delivered by the same worker as on the other channels; the console shows it
+    before its next prompt."""
+    collected: list[Outbound] = []
+
+    async def deliver(delivery: Delivery) -> Outcome:
+        collected.append(delivery.message)
+        return Outcome(Result.SENT)
+
+    worker = OutboxWorker(
+        channel=CONSOLE_CHANNEL, engine=engine, deliver=deliver, per_chat_interval=0,
+        user_key=user_key,
+    )  # fmt: skip
+
+    def news() -> list[Outbound]:
+        asyncio.run(worker.deliver_due())
+        delivered = list(collected)
+        collected.clear()
+        return delivered
+
+    return news

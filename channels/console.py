@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -72,7 +73,10 @@ def run_console(
     user_key: str,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    news: Callable[[], list[Outbound]] | None = None,
 ) -> None:
+    """`news`: what else the bot has for this citizen (ticket news, a staff answer),
+    shown before each prompt and before the answer to a line."""
     interactive = stdin.isatty()
     bot_name = _text(engine, "utter_console_nama_bot")
     user_name = _text(engine, "utter_console_nama_pengguna")
@@ -84,7 +88,13 @@ def run_console(
     banner = engine.render("utter_console_selamat_datang").text
     if interactive and banner:
         emit(banner)
+
+    def show_news() -> None:
+        for message in news() if news else []:
+            emit(format_outbound(message, engine))
+
     while True:
+        show_news()
         if interactive:
             stdout.write(f"{user_name}: ")
             stdout.flush()
@@ -95,6 +105,7 @@ def run_console(
             continue
         if line.strip().lower() in EXIT_COMMANDS:
             break
+        show_news()  # what came while the line was typed, before its answer
         if not interactive:
             stdout.write(f"{user_name}: {line.strip()}\n")
         inbound = to_inbound(line, user_key=user_key, engine=engine)

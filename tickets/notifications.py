@@ -189,11 +189,20 @@ def notify_staff(
 
 
 def claim_due(
-    *, session: Session, channel: str, limit: int = 50, now: datetime | None = None
+    *,
+    session: Session,
+    channel: str,
+    limit: int = 50,
+    now: datetime | None = None,
+    user_key: str | None = None,
 ) -> list[Notification]:
-    """Due pending notifications of `channel`, marked "sending" (oldest first)."""
+    """Due pending notifications of `channel` (of one `user_key` if given), marked
+    "sending" (oldest first)."""
+    where = [Notification.channel == channel]
+    if user_key is not None:
+        where.append(Notification.user_key == user_key)
     return OUTBOX.claim(
-        session=session, limit=limit, now=now, where=(Notification.channel == channel,),
+        session=session, limit=limit, now=now, where=tuple(where),
         lease=get_settings().queue_lease,
     )  # fmt: skip
 

@@ -21,11 +21,13 @@ def _prepare() -> None:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
+    from bot.outbox import console_news
     from channels.console import run_console
     from dialogue.engine import DialogueEngine
 
     _prepare()
-    run_console(engine=DialogueEngine(), user_key=args.user)
+    engine = DialogueEngine()
+    run_console(engine=engine, user_key=args.user, news=console_news(engine, args.user))
     return 0
 
 
