@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # "Belum beres"), with the notification's buttons as quick replies, in order;
     # empty: such news goes as the status template (the citizen types the answer).
     whatsapp_rating_template: str = "laporin_laporan_selesai"
+    # A staff answer to a citizen who asked for a person (a handoff request):
+    # body "{{1}}" = the request number ("#12"), "{{2}}" = the answer in one line.
+    whatsapp_handoff_template: str = "laporin_jawaban_petugas"
     whatsapp_template_language: str = "id"
     log_level: str = "INFO"
     # Per citizen: messages a minute beyond which they are logged but not processed,

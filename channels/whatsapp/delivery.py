@@ -5,8 +5,9 @@ messages, like any reply. Outside it, WhatsApp only accepts an approved template
 WHATSAPP_STATUS_TEMPLATE with the ticket number and the news in one line, or, for
 news that asks for a choice (a resolved ticket: rate it or "Belum beres"),
 WHATSAPP_RATING_TEMPLATE, whose quick-reply buttons carry the notification's
-button payloads, so that a tap comes back as the same answer as in the window
-(docs/operations.md lists both templates). When
+button payloads, so that a tap comes back as the same answer as in the window;
+a staff answer to a handoff request goes as WHATSAPP_HANDOFF_TEMPLATE
+(docs/operations.md lists the templates). When
 Meta still answers 131047 (the window closed meanwhile, or our clock and theirs
 disagree), the same notification goes out as the template.
 """
@@ -32,14 +33,23 @@ RATE_LIMIT_PAUSE = timedelta(seconds=60)
 # The notification whose buttons the rating template's quick replies carry (the
 # template's buttons are fixed when it is registered: these, in this order).
 RATING_RESPONSE = "utter_notifikasi_selesai"
+# The variable naming the handoff request of a staff answer (tickets/handoff.py).
+HANDOFF_VARIABLE = "nomor_permintaan"
 
 
 def status_template(delivery: Delivery, settings: Settings) -> dict[str, Any] | None:
-    """The template message for a notification; None when it names no ticket."""
+    """The template message for a notification; None when it names no ticket or
+    handoff request."""
     number = delivery.variables.get("nomor")
+    news = delivery.message.text or ""
+    request = delivery.variables.get(HANDOFF_VARIABLE)
+    if not number and request and settings.whatsapp_handoff_template:
+        return template_payload(
+            delivery.user_key, settings.whatsapp_handoff_template,
+            settings.whatsapp_template_language, [f"#{request}", news or f"#{request}"], [],
+        )  # fmt: skip
     if not number:
         return None
-    news = delivery.message.text or ""
     name, quick_replies = settings.whatsapp_status_template, []
     buttons = delivery.message.buttons
     if delivery.response == RATING_RESPONSE and buttons and settings.whatsapp_rating_template:
@@ -68,7 +78,7 @@ def _window_open(wa_id: str, database_url: str | None) -> bool:
 async def send_as_template(sender: Sender, delivery: Delivery, settings: Settings) -> Outcome:
     payload = status_template(delivery, settings)
     if payload is None:
-        return Outcome(Result.FAILED, "outside the 24-hour window and no ticket for a template")
+        return Outcome(Result.FAILED, "outside the 24-hour window and nothing for a template")
     try:
         await sender.send_payload(payload, notification_id=delivery.notification_id)
     except GraphError as error:

@@ -497,7 +497,11 @@ class FakeGraph:
         self.templates: dict[str, tuple[str, int] | tuple[str, int, int]] = dict(
             templates
             if templates is not None
-            else {"laporin_status_laporan": ("id", 2), "laporin_laporan_selesai": ("id", 2, 6)}
+            else {
+                "laporin_status_laporan": ("id", 2),
+                "laporin_laporan_selesai": ("id", 2, 6),
+                "laporin_jawaban_petugas": ("id", 2),
+            }
         )
         self.requests: list[RecordedRequest] = []
         self.sent: list[SentMessage] = []
