@@ -46,7 +46,11 @@ def _says(tracker: Tracker, phrases: str) -> bool:
 
 
 def _keeps_report(tracker: Tracker) -> bool:
-    return _says(tracker, "keep_phrases") or _says(tracker, "not_cancel")
+    """ "ga jadi batal", or "kirim aja" without a "batal" ("batal kirim" cancels)."""
+    if _says(tracker, "not_cancel"):
+        return True
+    cancelling = any(w.startswith("batal") for w in _plain_words(tracker))
+    return _says(tracker, "keep_phrases") and not cancelling
 
 
 def not_cancelling(tracker: Tracker) -> list[dict[str, Any]] | None:

@@ -175,3 +175,24 @@ def test_the_cancel_button_cancels_at_once(chat: Chat) -> None:
     _to_summary(chat)
     assert "laporan dibatalkan" in chat.say("7")  # [7] Batal
     assert _tickets() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "filed"),
+    [
+        ("eh ga jadi batal, kirim aja min", True),
+        ("kirim aja deh", True),
+        ("iya batal kirim aja", False),
+        ("ya batalkan", False),
+    ],
+)
+def test_the_answer_to_the_cancel_question(chat: Chat, answer: str, filed: bool) -> None:
+    """ "Batalkan laporan ini?": keeping it ("ga jadi batal", "kirim aja") sends the
+    report; a "batal" in the answer cancels it."""
+    chat.say("trotoar di depan pasar bolong besar, ada yang terperosok")
+    chat.say("/lokasi -5.4148 105.2548")
+    chat.say("lewati")
+    assert "Batalkan laporan ini?" in chat.say("tidak")
+    reply = chat.say(answer)
+    assert ("sudah kami terima" in reply) is filed, reply
+    assert ("dibatalkan" in reply) is not filed, reply
