@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 from geopy.distance import geodesic
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.timestamps import utcnow
@@ -36,17 +37,7 @@ def nearby_open_tickets(
     radius = found.duplicate_radius_m if found else 0
     if radius <= 0:
         return []
-    # A bounding box in SQL, then the exact geodesic distance here.
-    dlat = radius / METRES_PER_DEGREE_LAT
-    dlon = dlat / max(math.cos(math.radians(latitude)), 1e-6)
-    open_statuses = [s.id for s in all_statuses().values() if s.open]
-    query = select(Ticket).where(
-        Ticket.category == category,
-        Ticket.status.in_(open_statuses),
-        Ticket.location_source == LocationSource.PIN,
-        Ticket.latitude.between(latitude - dlat, latitude + dlat),
-        Ticket.longitude.between(longitude - dlon, longitude + dlon),
-    )
+    query = nearby_query(category, latitude, longitude, radius)
     if exclude_citizen_id is not None:
         query = query.where(Ticket.citizen_id != exclude_citizen_id)
     nearby = []
@@ -55,6 +46,21 @@ def nearby_open_tickets(
         if metres <= radius:
             nearby.append((ticket, metres))
     return sorted(nearby, key=lambda item: item[1])[:limit]
+
+
+def nearby_query(category: str, latitude: float, longitude: float, radius: float) -> Select[Any]:
+    """Open pinned tickets of `category` in the bounding box of `radius` metres (the
+    exact geodesic distance is checked afterwards); served by ix_ticket_nearby."""
+    dlat = radius / METRES_PER_DEGREE_LAT
+    dlon = dlat / max(math.cos(math.radians(latitude)), 1e-6)
+    open_statuses = [s.id for s in all_statuses().values() if s.open]
+    return select(Ticket).where(
+        Ticket.category == category,
+        Ticket.location_source == LocationSource.PIN,
+        Ticket.status.in_(open_statuses),
+        Ticket.latitude.between(latitude - dlat, latitude + dlat),
+        Ticket.longitude.between(longitude - dlon, longitude + dlon),
+    )
 
 
 def add_supporter(

@@ -72,7 +72,12 @@ class Contact(Base):
 
 class Ticket(Base):
     __tablename__ = "ticket"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        # The nearby-duplicate check (tickets/duplicates.py): one category's open,
+        # pinned tickets in a latitude band, without reading every open ticket.
+        Index("ix_ticket_nearby", "category", "location_source", "status", "latitude"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)  # "LPG-2026-000123"
