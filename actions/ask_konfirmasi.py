@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import response_text
 from actions.report.confirmation import PENDING_CANCEL
 from actions.report.typed_location import location_text
 from knowledge.categories import get_category
@@ -36,11 +37,6 @@ class ActionAskKonfirmasi(Action):
             kecamatan=lokasi.get("district") or "",
             kabupaten=lokasi.get("region_name") or "",
             jumlah_foto=len(tracker.get_slot("foto") or []),
-            catatan_rahasia=_render_note(domain, "utter_catatan_rahasia") if confidential else "",
+            catatan_rahasia=response_text(domain, "utter_catatan_rahasia") if confidential else "",
         )
         return []
-
-
-def _render_note(domain: DomainDict, response: str) -> str:
-    variations = (domain.get("responses") or {}).get(response) or [{}]
-    return str(variations[0].get("text") or "")

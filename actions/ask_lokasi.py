@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import response_buttons
 from actions.report import places
 from actions.report.typed_location import (
     CHOOSE_PLACE,
@@ -66,7 +67,7 @@ def _ask_candidates(
          "payload": f"/{CHOOSE_PLACE}{json.dumps({PLACE_ENTITY: p.id})}"}
         for p in found
     ]  # fmt: skip
-    buttons += places.response_buttons(domain, "utter_ask_lokasi_kandidat")
+    buttons += response_buttons(domain, "utter_ask_lokasi_kandidat")
     dispatcher.utter_message(response="utter_ask_lokasi_kandidat", daftar=lines, buttons=buttons)
 
 
@@ -84,6 +85,6 @@ def _ask_region(
             payload = f"/{CHOOSE_REGION}{json.dumps({REGION_ENTITY: region.code})}"
             buttons.append({"title": places.place_title(domain, place), "payload": payload})
     response = "utter_ask_lokasi_wilayah_lain" if second else "utter_ask_lokasi_wilayah"
-    buttons += places.response_buttons(domain, response)
+    buttons += response_buttons(domain, response)
     dispatcher.utter_message(response=response, alamat=current.get("alamat") or "",
                              buttons=buttons)  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.types import DomainDict
 
 from core.timestamps import format_wib
 from tickets.service import find_citizen, get_ticket_by_number
@@ -65,3 +66,32 @@ def ticket_and_citizen(
     number = number or next(tracker.get_latest_entity_values("nomor"), None)
     ticket = get_ticket_by_number(session=session, number=str(number)) if number else None
     return ticket, citizen.id if citizen else None
+
+
+# A photo's message text before its caption (dialogue/interpreter.py).
+PHOTO_TEXT = "/kirim_foto"
+
+
+def photo_caption(tracker: Tracker) -> str:
+    """The caption the citizen wrote under the latest photo ("" for none)."""
+    return str(tracker.latest_message.get("text") or "").removeprefix(PHOTO_TEXT).strip()
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def response_text(domain: DomainDict, response: str, **values: Any) -> str:
+    """The first text of a domain response with `{name}`s filled (unknown ones empty)."""
+    variations = (domain.get("responses") or {}).get(response) or [{}]
+    return str(variations[0].get("text") or "").format_map(_Blank(values))
+
+
+def response_buttons(domain: DomainDict, response: str, **values: Any) -> list[dict[str, str]]:
+    """The buttons a domain response defines, payload braces undoubled and filled."""
+    variations = (domain.get("responses") or {}).get(response) or [{}]
+    return [
+        {"title": str(b["title"]), "payload": str(b["payload"]).format_map(_Blank(values))}
+        for b in variations[0].get("buttons") or []
+    ]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import intent_name
+from actions.common import intent_name, photo_caption
 from actions.filed.common import asked_number, citizen_id, ticket_choices
 from actions.report.photos import add_photo
 from core.db import current_session
@@ -32,7 +32,6 @@ NOT_CONTENT = {"affirm", "deny", "greet", "goodbye", "terima_kasih", "lewati"}
 # "tambah keterangan" typed again is the request, not the addition; longer text the
 # classifier reads as one is the addition ("lubangnya sekarang ada dua").
 REQUEST_WORDS = 3
-PHOTO_TEXT = "/kirim_foto"
 _SEPARATORS = " \t\n:;,.-–—"
 
 
@@ -108,8 +107,8 @@ class ValidateKeteranganForm(FormValidationAction):
             if not added:
                 return {}
             attachment = added[0]
-            caption = str(tracker.latest_message.get("text") or "").removeprefix(PHOTO_TEXT)
-            return {"isi_keterangan": {"text": caption.strip(), "photos": [attachment]}}
+            caption = photo_caption(tracker)
+            return {"isi_keterangan": {"text": caption, "photos": [attachment]}}
         text = str(tracker.latest_message.get("text") or "").strip()
         if intent == TRIGGER and (asked_number(tracker) or len(text.split()) <= REQUEST_WORDS):
             inline = _inline_text(tracker)

@@ -4,6 +4,7 @@ cancel it ("Batalkan laporan ini?") instead of discarding it silently."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,20 +15,34 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_name, reset_form_events
-from actions.report.common import FREE_TEXT_INTENTS, requested
+from actions.report.common import FREE_TEXT_INTENTS, phrase_pattern, plain, requested
 
 PENDING_CANCEL = "tanya_batal"
 WORDS_FILE = Path(__file__).with_name("confirmation.yml")
 
 
+@dataclass(frozen=True)
+class _Words:
+    yes: frozenset[str]
+    max_other_words: int
+    keep: re.Pattern[str]
+    not_cancel: re.Pattern[str]
+
+
 @cache
-def _words() -> dict[str, Any]:
-    return dict(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+def _words() -> _Words:
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return _Words(
+        yes=frozenset(str(w).lower() for w in data["yes_words"]),
+        max_other_words=int(data["max_other_words"]),
+        keep=phrase_pattern(data["keep_phrases"]),
+        not_cancel=phrase_pattern(data["not_cancel"]),
+    )
 
 
-def _plain_words(tracker: Tracker) -> list[str]:
+def _plain_text(tracker: Tracker) -> str:
     text = str(tracker.latest_message.get("text") or "")
-    return [] if text.startswith("/") else re.findall(r"\w+", text.casefold())
+    return "" if text.startswith("/") else plain(text)
 
 
 def extra_detail(tracker: Tracker) -> bool:
@@ -35,28 +50,24 @@ def extra_detail(tracker: Tracker) -> bool:
     the description, not the answer; the summary is shown again."""
     if requested(tracker) != "konfirmasi" or intent_name(tracker) != "affirm":
         return False
-    yes = set(_words()["yes_words"])
-    others = [w for w in _plain_words(tracker) if w not in yes]
-    return len(others) > int(_words()["max_other_words"])
-
-
-def _says(tracker: Tracker, phrases: str) -> bool:
-    plain = " ".join(_plain_words(tracker))
-    return any(re.search(rf"\b{re.escape(p)}\b", plain) for p in _words()[phrases])
+    words = _words()
+    others = [w for w in _plain_text(tracker).split() if w not in words.yes]
+    return len(others) > words.max_other_words
 
 
 def _keeps_report(tracker: Tracker) -> bool:
     """ "ga jadi batal", or "kirim aja" without a "batal" ("batal kirim" cancels)."""
-    if _says(tracker, "not_cancel"):
+    text = _plain_text(tracker)
+    if _words().not_cancel.search(text):
         return True
-    cancelling = any(w.startswith("batal") for w in _plain_words(tracker))
-    return _says(tracker, "keep_phrases") and not cancelling
+    cancelling = any(w.startswith("batal") for w in text.split())
+    return bool(_words().keep.search(text)) and not cancelling
 
 
 def not_cancelling(tracker: Tracker) -> list[dict[str, Any]] | None:
     """ "ga jadi batal" while a report is filled in: the events that keep it (and send
     it, when "Batalkan laporan ini?" was asked); None when the text says no such thing."""
-    if not _says(tracker, "not_cancel"):
+    if not _words().not_cancel.search(_plain_text(tracker)):
         return None
     if tracker.get_slot(PENDING_CANCEL):
         return [SlotSet(PENDING_CANCEL, None), SlotSet("konfirmasi", True)]

@@ -19,7 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.ask_cek_serupa import NONE_NEARBY, nearby_numbers
 from actions.common import intent_name
 from actions.report.category import category_of_text
-from actions.report.common import requested
+from actions.report.common import phrase_pattern, requested
+from actions.report.common import plain as _plain
 from actions.report.confirmation import PENDING_CANCEL
 from knowledge.categories import get_category
 
@@ -54,27 +55,17 @@ class _Words:
     max_words: int
 
 
-def _phrases(words: list[Any]) -> re.Pattern[str]:
-    ordered = sorted((str(w).lower() for w in words), key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
-
-
 @cache
 def _words() -> _Words:
     data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
     return _Words(
-        parts={part: _phrases(words) for part, words in data["parts"].items()},
-        change=_phrases(data["change_words"]),
-        not_corrections=_phrases(data["not_corrections"]),
-        openers=re.compile(rf"^(?:{_phrases(data['openers']).pattern})"),
-        markers=_phrases(data["markers"]),
+        parts={part: phrase_pattern(words) for part, words in data["parts"].items()},
+        change=phrase_pattern(data["change_words"]),
+        not_corrections=phrase_pattern(data["not_corrections"]),
+        openers=re.compile(rf"^(?:{phrase_pattern(data['openers']).pattern})"),
+        markers=phrase_pattern(data["markers"]),
         max_words=int(data["max_words"]),
     )
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def _part_named(plain: str) -> str | None:

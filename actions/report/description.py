@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.ask_cek_serupa import NEW_REPORT_INTENT, SUPPORT_INTENT
-from actions.common import intent_name, previous_action
+from actions.common import intent_name, photo_caption, previous_action
 from actions.report.common import (
     FREE_TEXT_INTENTS,
     MAX_DESCRIPTION_CHARS,
@@ -30,7 +30,6 @@ NON_TEXT_INTENTS = {
 ADDS_TO_DESCRIPTION = {"lokasi", "foto", "konfirmasi"}
 # A text at the location question this long that names a place describes the problem too.
 DETAIL_WORDS = 6
-PHOTO_TEXT = "/kirim_foto"  # a photo's text before its caption (dialogue/interpreter.py)
 
 
 def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -49,7 +48,7 @@ def extract(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any
     current = tracker.get_slot("deskripsi")
     if intent == "kirim_foto":
         # A photo's caption ("ini fotonya, lubangnya segede ban truk") is detail too.
-        caption = text.removeprefix(PHOTO_TEXT).strip()
+        caption = photo_caption(tracker)
         return _added(current, caption, dispatcher, quiet=True) if current and caption else {}
     if extra_detail(tracker):  # "iya, udah 2 minggu ..." at the summary
         return _added(current, text, dispatcher) if current else {}

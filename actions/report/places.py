@@ -11,32 +11,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
+from actions.common import response_text
 from knowledge.geo.gazetteer import default_gazetteer
 from knowledge.geo.places import Place, Reading
 from nlu.normalize import Normalizer
 
 NO_PIN_FILE = Path(__file__).with_name("tanpa_pin.txt")
 MAX_GAP = 2  # other words allowed between two words of a no-pin phrase
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def render(domain: DomainDict, response: str, **values: Any) -> str:
-    """The first text of a domain response with `{name}`s filled (unknown ones empty)."""
-    variations = (domain.get("responses") or {}).get(response) or [{}]
-    return str(variations[0].get("text") or "").format_map(_Blank(values))
-
-
-def response_buttons(domain: DomainDict, response: str, **values: Any) -> list[dict[str, str]]:
-    """The buttons a domain response defines, payload braces undoubled and filled."""
-    variations = (domain.get("responses") or {}).get(response) or [{}]
-    return [
-        {"title": str(b["title"]), "payload": str(b["payload"]).format_map(_Blank(values))}
-        for b in variations[0].get("buttons") or []
-    ]
 
 
 def _place_values(place: Place) -> dict[str, str]:
@@ -50,12 +31,12 @@ def _place_values(place: Place) -> dict[str, str]:
 
 def place_label(domain: DomainDict, place: Place) -> str:
     """ "Kel. Rajabasa Raya, Kec. Rajabasa, Kota Bandar Lampung"."""
-    return render(domain, f"utter_tempat_{place.kind}", **_place_values(place))
+    return response_text(domain, f"utter_tempat_{place.kind}", **_place_values(place))
 
 
 def place_title(domain: DomainDict, place: Place) -> str:
     """The short form on a button ("Rajabasa Raya, Rajabasa"; a list row holds 24)."""
-    return render(domain, f"utter_tombol_tempat_{place.kind}", **_place_values(place))
+    return response_text(domain, f"utter_tombol_tempat_{place.kind}", **_place_values(place))
 
 
 def _entity_spans(message: Mapping[str, Any], name: str) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.ask_cek_serupa import NONE_NEARBY
-from actions.common import intent_name
+from actions.common import intent_name, response_text
 from actions.report import places
 from actions.report.common import MAX_DESCRIPTION_CHARS, requested
 from knowledge.geo.gazetteer import default_gazetteer
@@ -229,7 +229,7 @@ def location_text(domain: DomainDict, lokasi: dict[str, Any]) -> str:
 def summary(domain: DomainDict, lokasi: dict[str, Any]) -> str:
     """A typed location as the citizen reads it back (the confirmation, the note)."""
     if lokasi.get("source") == LocationSource.ADDRESS:
-        return places.render(domain, "utter_lokasi_ringkas_alamat",
+        return response_text(domain, "utter_lokasi_ringkas_alamat",
                              alamat=lokasi.get("address") or "",
                              kabupaten=lokasi.get("region_name") or "")  # fmt: skip
-    return places.render(domain, "utter_lokasi_ringkas_tempat", tempat=lokasi.get("place_label"))
+    return response_text(domain, "utter_lokasi_ringkas_tempat", tempat=lokasi.get("place_label"))

@@ -186,9 +186,11 @@ class Gazetteer:
                 pid: sc for pid, sc in scored.items() if self._places[pid].region_code == region
             }
         matches = self._pick(scored, hits, limit)
-        outside = self._outside(text, street_spans)
-        if outside and all(hits[m.place.id].fuzzy for m in matches):
-            matches = []  # "palembang" is Palembang, not a look-alike village of Lampung
+        outside = None
+        if all(hits[m.place.id].fuzzy for m in matches):  # no place of Lampung spelt out
+            outside = self._outside(text, street_spans)
+            if outside:
+                matches = []  # "palembang" is Palembang, not a look-alike village of Lampung
         content = [t for seg in segments for t in seg if not t.filler and t.kind is None]
         covered = 0
         cue = any(t.word in self.words.address_cues or t.kind for seg in segments for t in seg)
