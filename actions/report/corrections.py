@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.ask_cek_serupa import NONE_NEARBY, nearby_numbers
 from actions.common import intent_name
 from actions.report.category import category_of_text
-from actions.report.common import phrase_pattern, requested
+from actions.report.common import MAX_DESCRIPTION_CHARS, phrase_pattern, requested
 from actions.report.common import plain as _plain
 from actions.report.confirmation import PENDING_CANCEL
 from knowledge.categories import get_category
@@ -27,6 +27,8 @@ from knowledge.categories import get_category
 WORDS_FILE = Path(__file__).with_name("corrections.yml")
 CHANGE_INTENT = "ubah"
 PART_ENTITY = "bagian"
+# Words after "maksud saya" beyond which a correction also describes the problem.
+DETAIL_WORDS = 4
 # The slots a correction clears, by the part changed: a new category or location
 # also needs a new look for similar reports (of that category, near that place).
 CLEARED = {
@@ -43,6 +45,9 @@ _NEGATIONS = {"bukan", "salah", "keliru", "ralat", "koreksi"}
 class Correction:
     part: str | None  # the part to ask again; None: the citizen did not say which
     category: str | None = None  # the category meant, when the correction names it
+    # The correction also tells more of the problem ("eh bukan, maksudnya jalannya
+    # juga rusak parah bolong2"): its text joins the description.
+    detail: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def _category_meant(plain: str, current: str | None) -> Correction | None:
     if meant is None:
         return None
     if meant != current:
-        return Correction("kategori", meant)
+        return Correction("kategori", meant, len(plain[start:].split()) >= DETAIL_WORDS)
     negated = not markers and opener.group().split()[-1] in _NEGATIONS
     return Correction("kategori") if negated else None
 
@@ -128,7 +133,14 @@ def apply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, 
     if category is not None:
         dispatcher.utter_message(response="utter_kategori_diganti", kategori_label=category.label)
         lokasi = tracker.get_slot("lokasi")
-        return [SlotSet("kategori", category.id), *nearby_again(tracker, category.id, lokasi), done]
+        events = [SlotSet("kategori", category.id), *nearby_again(tracker, category.id, lokasi)]
+        current = str(tracker.get_slot("deskripsi") or "")
+        text = str(tracker.latest_message.get("text") or "").strip()
+        added = f"{current}\n{text}"
+        fits = len(added) <= MAX_DESCRIPTION_CHARS
+        if correction.detail and current and text not in current and fits:
+            events.append(SlotSet("deskripsi", added))
+        return [*events, done]
     if correction.part is not None:
         return [*(SlotSet(slot, None) for slot in CLEARED[correction.part]), done]
     if requested(tracker) == "konfirmasi":  # "ada yang salah": the summary again

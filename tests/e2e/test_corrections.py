@@ -196,3 +196,17 @@ def test_the_answer_to_the_cancel_question(chat: Chat, answer: str, filed: bool)
     reply = chat.say(answer)
     assert ("sudah kami terima" in reply) is filed, reply
     assert ("dibatalkan" in reply) is not filed, reply
+
+
+def test_a_correction_that_tells_more_keeps_its_words(chat: Chat) -> None:
+    """ "eh bukan, maksudnya ..." with more than the category: the category changes
+    and the words join the description; a bare "maksud saya lampu jalan" adds none."""
+    chat.say("mau lapor lampu jalan mati di gang kami")
+    chat.say("/lokasi -5.3866 105.2756")
+    chat.say("lewati")
+    reply = chat.say("eh bukan, maksudnya jalannya juga rusak parah bolong2")
+    assert "Kategori: Jalan rusak" in reply
+    assert "jalannya juga rusak parah bolong2" in reply
+    reply = chat.say("eh bukan, maksud saya lampu jalan")
+    assert "Kategori: Lampu jalan mati" in reply
+    assert "maksud saya lampu jalan" not in reply
