@@ -1,144 +1,58 @@
-"""The SLA sweep, the leaders' daily digest and the sanctions report.
+"""The SLA sweep (tickets/sweep.py), the leaders' daily digest and the sanctions report.
 
-`sweep(now=...)` finds open tickets past a deadline and records each breach once
-(an Escalation row, unique per ticket, kind, level and deadline, plus an
-"escalated" TicketEvent), then queues a message for the supervisor level:
-
-    level 1, kind forward -> the region's coordinators
-    level 1, kind act     -> the agency's heads (in the ticket's region)
-    level 2 (still late `escalate_to_leaders_after_hours` later) -> leaders' digest
-
-Running it again, or from two processes, records nothing new: the unique key
-makes the second insert a no-op (a savepoint keeps the caller's transaction).
+The digest and the report count in the database: a GROUP BY over one level's
+escalations of a period (ix_escalation_level_recorded_at), never a row per breach
+loaded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.timestamps import WIB, format_wib
-from knowledge.agencies import get_agency
+from core.timestamps import WIB
 from knowledge.regions import get_region
-from tickets.deadlines import service_levels
-from tickets.enums import BreachKind, EventKind, StaffRole, TicketStatus
-from tickets.models import Escalation, StaffUser, Ticket, TicketEvent
-from tickets.notifications import notify_staff
+from tickets.enums import BreachKind, StaffRole
+from tickets.models import Escalation, StaffUser, Ticket
+from tickets.staff_messages import StaffMessage, queue_staff_messages, recipients
+from tickets.sweep import RESPONSES, SweepResult, sweep
+
+__all__ = [
+    "RESPONSES",
+    "SweepResult",
+    "breach_counts_query",
+    "daily_digest",
+    "report",
+    "sweep",
+    "sweep_and_digest",
+]
 
 FORWARD = BreachKind.FORWARD
 ACT = BreachKind.ACT
-AWAITING = {
-    FORWARD: (TicketStatus.NEW,),
-    ACT: (TicketStatus.FORWARDED, TicketStatus.IN_PROGRESS),
-}
-SUPERVISORS = {FORWARD: StaffRole.COORDINATOR, ACT: StaffRole.AGENCY_HEAD}
-RESPONSES = {FORWARD: "utter_eskalasi_teruskan", ACT: "utter_eskalasi_tindak"}
 DIGEST_RESPONSE = "utter_ringkasan_harian_sla"
 
 
-@dataclass
-class SweepResult:
-    recorded: list[tuple[str, str, int]] = field(default_factory=list)  # number, kind, level
-    notified: int = 0
+def breach_counts_query(level: int, start: datetime, end: datetime) -> Select[*tuple[Any, ...]]:
+    """(kind, region, agency, breaches) of `level` recorded in [start, end)."""
+    keys = (Escalation.kind, Escalation.region_code, Escalation.agency_code)
+    return (
+        select(*keys, func.count())
+        .where(Escalation.level == level, Escalation.recorded_at >= start,
+               Escalation.recorded_at < end)
+        .group_by(*keys)
+        .order_by(*keys)
+    )  # fmt: skip
 
 
-def _due(ticket: Ticket, kind: BreachKind) -> datetime | None:
-    return ticket.forward_due_at if kind == FORWARD else ticket.act_due_at
-
-
-def _overdue(session: Session, kind: BreachKind, cutoff: datetime) -> list[Ticket]:
-    column = Ticket.forward_due_at if kind == FORWARD else Ticket.act_due_at
-    query = select(Ticket).where(
-        Ticket.status.in_(AWAITING[kind]), column.is_not(None), column < cutoff
-    )
-    return list(session.scalars(query.order_by(Ticket.id)))
-
-
-def _record(session: Session, ticket: Ticket, kind: BreachKind, level: int, now: datetime) -> bool:
-    due = _due(ticket, kind)
-    assert due is not None
-    exists = session.scalar(
-        select(Escalation.id).where(
-            Escalation.ticket_id == ticket.id,
-            Escalation.kind == kind,
-            Escalation.level == level,
-            Escalation.due_at == due,
-        )
-    )
-    if exists is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(
-                Escalation(
-                    ticket_id=ticket.id, kind=kind, level=level, due_at=due, recorded_at=now,
-                    region_code=ticket.region_code,
-                    agency_code=ticket.agency_code if kind == ACT else None,
-                )
-            )  # fmt: skip
-            session.add(
-                TicketEvent(
-                    ticket=ticket, kind=EventKind.ESCALATED, from_status=ticket.status,
-                    to_status=ticket.status, actor="system",
-                    data={"step": kind, "level": level, "due_at": due.isoformat()},
-                    created_at=now,
-                )
-            )  # fmt: skip
-    except IntegrityError:  # another sweep recorded it first
-        return False
-    return True
-
-
-def _supervisors(session: Session, ticket: Ticket, kind: BreachKind) -> list[StaffUser]:
-    role = SUPERVISORS[kind]
-    query = select(StaffUser).where(
-        StaffUser.role == role,
-        StaffUser.active.is_(True),
-        or_(StaffUser.region_code.is_(None), StaffUser.region_code == ticket.region_code),
-    )
-    if kind == ACT:
-        query = query.where(StaffUser.agency_code == ticket.agency_code)
-    return list(session.scalars(query))
-
-
-def _variables(ticket: Ticket, kind: BreachKind) -> dict[str, Any]:
-    region = get_region(ticket.region_code or "")
-    agency = get_agency(ticket.agency_code or ticket.suggested_agency_code or "")
-    due = _due(ticket, kind)
-    return {
-        "nomor": ticket.number,
-        "kategori": ticket.category,
-        "wilayah": region.name if region else "-",
-        "instansi": agency.name if agency else "-",
-        "batas": format_wib(due) if due else "-",
-    }
-
-
-def sweep(*, session: Session, now: datetime) -> SweepResult:
-    result = SweepResult()
-    leaders_after = service_levels().leaders_after
-    for kind in (FORWARD, ACT):
-        for ticket in _overdue(session, kind, now):
-            if _record(session, ticket, kind, 1, now):
-                result.recorded.append((ticket.number, kind, 1))
-                for staff in _supervisors(session, ticket, kind):
-                    queued = notify_staff(
-                        session=session, staff=staff, response=RESPONSES[kind],
-                        variables=_variables(ticket, kind),
-                        key=f"escalation:{ticket.id}:{kind}:1:{_due(ticket, kind)}",
-                    )  # fmt: skip
-                    result.notified += len(queued)
-        for ticket in _overdue(session, kind, now - leaders_after):
-            if _record(session, ticket, kind, 2, now):
-                result.recorded.append((ticket.number, kind, 2))
-    session.flush()
-    return result
+def _counts(
+    session: Session, level: int, start: datetime, end: datetime
+) -> list[tuple[str, str | None, str | None, int]]:
+    rows = session.execute(breach_counts_query(level, start, end))
+    return [(str(kind), region, agency, int(count)) for kind, region, agency, count in rows]
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -155,48 +69,37 @@ def daily_digest(*, session: Session, day: date) -> int:
     """One message per leader about the level-2 breaches recorded on `day` (WIB);
     returns how many were queued (once per leader and day)."""
     start, end = _day_bounds(day)
-    rows = session.execute(
-        select(Escalation.kind, Escalation.region_code, Escalation.agency_code).where(
-            Escalation.level == 2, Escalation.recorded_at >= start, Escalation.recorded_at < end
-        )
-    ).all()
-    if not rows:
+    counts = _counts(session, 2, start, end)
+    if not counts:
         return 0
-    late = Counter(kind for kind, _, _ in rows)
-    worst = Counter(_region_name(region) for _, region, _ in rows).most_common(3)
+    late: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
+    for kind, region, _, count in counts:
+        late[kind] += count
+        regions[_region_name(region)] += count
     variables = {
         "tanggal": day.strftime("%d-%m-%Y"),
         "terlambat_teruskan": late[FORWARD],
         "terlambat_tindak": late[ACT],
-        "terbanyak": ", ".join(f"{name} ({count})" for name, count in worst),
+        "terbanyak": ", ".join(f"{name} ({count})" for name, count in regions.most_common(3)),
     }
-    queued = 0
-    leaders = session.scalars(
-        select(StaffUser).where(StaffUser.role == StaffRole.LEADER, StaffUser.active.is_(True))
-    )
-    for leader in leaders:
-        key = f"digest:{day.isoformat()}"
-        queued += len(notify_staff(session=session, staff=leader, response=DIGEST_RESPONSE,
-                                   variables=variables, key=key))  # fmt: skip
-    session.flush()
-    return queued
+    leaders = recipients(session=session, roles=[StaffRole.LEADER])
+    key = f"digest:{day.isoformat()}"
+    return queue_staff_messages(session=session, messages=[
+        StaffMessage(to=leader, response=DIGEST_RESPONSE, variables=variables, key=key)
+        for leader in leaders
+    ])  # fmt: skip
 
 
 def report(*, session: Session, start: datetime, end: datetime) -> dict[str, Any]:
     """Breaches (level 1) recorded in [start, end): per region's operators and per agency."""
-    rows = session.execute(
-        select(Escalation.kind, Escalation.region_code, Escalation.agency_code).where(
-            and_(Escalation.level == 1, Escalation.recorded_at >= start,
-                 Escalation.recorded_at < end)
-        )
-    ).all()  # fmt: skip
     operators: Counter[str] = Counter()
     agencies: Counter[str] = Counter()
-    for kind, region, agency in rows:
+    for kind, region, agency, count in _counts(session, 1, start, end):
         if kind == FORWARD:
-            operators[region or "-"] += 1
+            operators[region or "-"] += count
         else:
-            agencies[f"{agency or '-'}@{region or '-'}"] += 1
+            agencies[f"{agency or '-'}@{region or '-'}"] += count
     filed = session.scalar(
         select(func.count())
         .select_from(Ticket)
@@ -233,5 +136,7 @@ def _operator_names(session: Session, regions: list[str]) -> dict[str, list[str]
 def sweep_and_digest(*, session: Session, now: datetime) -> tuple[SweepResult, int]:
     """One round as the server runs it: the sweep, then yesterday's digest (WIB)."""
     result = sweep(session=session, now=now)
+    if result.skipped:  # another process is doing this round, its digest included
+        return result, 0
     yesterday = (now.astimezone(WIB) - timedelta(days=1)).date()
     return result, daily_digest(session=session, day=yesterday)

@@ -14,12 +14,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
 from core.timestamps import UTCDateTime, utcnow
 from tickets.enums import LocationSource, TicketStatus
+from tickets.escalation_levels import awaited, first_due
 
 
 class Region(Base):
@@ -105,6 +108,9 @@ class Ticket(Base):
     forward_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     act_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the SLA sweep next has a breach to record (tickets/escalation_levels.py),
+    # NULL when none: kept by the flush hook below and by the sweep.
+    escalation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     # The citizen's verdict after resolution (1-5) and optional comment.
@@ -132,6 +138,34 @@ class Ticket(Base):
     )
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+# The deadline a ticket awaits follows from these; escalation_due_at is reset to its
+# level 1 whenever it changes, by whatever code changed them (workflow, flows,
+# citizen actions, tests). Writes that bypass the ORM (bulk inserts, Core updates)
+# must set it themselves: tickets/escalation_backfill.py.
+_DEADLINE_ATTRS = ("status", "forward_due_at", "act_due_at")
+_UNKNOWN = object()
+
+
+@event.listens_for(Ticket, "before_insert")
+def _schedule_new_ticket(_mapper: Any, _connection: Any, ticket: Ticket) -> None:
+    ticket.escalation_due_at = first_due(ticket.status, ticket.forward_due_at, ticket.act_due_at)
+
+
+@event.listens_for(Ticket, "before_update")
+def _reschedule_ticket(_mapper: Any, _connection: Any, ticket: Ticket) -> None:
+    state = inspect(ticket)
+    histories = [state.attrs[name].history for name in _DEADLINE_ATTRS]
+    if not any(h.has_changes() for h in histories):
+        return
+    # The value before this flush; unknown when it was never loaded (then reschedule:
+    # a level recorded before is not recorded again, the unique key sees to that).
+    before = [h.deleted[0] if h.deleted else h.unchanged[0] if h.unchanged else _UNKNOWN
+              for h in histories]  # fmt: skip
+    now = (ticket.status, ticket.forward_due_at, ticket.act_due_at)
+    if _UNKNOWN in before or awaited(*before) != awaited(*now):  # type: ignore[arg-type]
+        ticket.escalation_due_at = first_due(*now)
 
 
 class TicketEvent(Base):
@@ -247,14 +281,18 @@ class Escalation(Base):
     """
 
     __tablename__ = "escalation"
-    __table_args__ = (UniqueConstraint("ticket_id", "kind", "level", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind", "level", "due_at"),
+        # The digest (level 2) and the report (level 1) count one period of one level.
+        Index("ix_escalation_level_recorded_at", "level", "recorded_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     level: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Who was late: the region (forward) or the agency in its region (act).
     region_code: Mapped[str | None] = mapped_column(String(64), index=True)
     agency_code: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -162,6 +162,11 @@ def notify_citizen(
     return created
 
 
+def staff_dedupe_key(key: str, staff_id: int, channel: str, user_key: str) -> str:
+    """The dedupe key of the message `key` to one contact of one staff member."""
+    return f"{key}:staff:{staff_id}:{channel}:{user_key}"
+
+
 def notify_staff(
     *,
     session: Session,
@@ -181,7 +186,7 @@ def notify_staff(
             user_key=contact.user_key,
             response=response,
             variables=variables,
-            dedupe_key=f"{key}:staff:{staff.id}:{contact.channel}:{contact.user_key}",
+            dedupe_key=staff_dedupe_key(key, staff.id, contact.channel, contact.user_key),
         )
         for contact in staff.contacts
     )

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement
 
 # "SCAN ticket" (SQLite, no index) and "Seq Scan on ticket" (PostgreSQL).
 _FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING)|Seq Scan on (\w+)")
 
 
-def plan_of(session: Session, statement: Executable | str, **params: Any) -> str:
+def plan_of(session: Session, statement: ClauseElement | str, **params: Any) -> str:
     """The plan of `statement` (a SQLAlchemy statement or SQL text) on the session's
     database, one line per plan row."""
     dialect = session.get_bind().dialect

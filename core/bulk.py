@@ -1,0 +1,48 @@
+"""Many rows in one INSERT that skips the ones a unique key already holds.
+
+PostgreSQL's ON CONFLICT DO NOTHING and SQLite's (3.24+) through SQLAlchemy's
+dialect inserts: a row another transaction inserted first is no error and aborts
+nothing, so no savepoint per row and no SELECT before each insert. RETURNING gives
+back only the rows inserted (both backends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+# Bound values per statement, well under SQLite's 32,766 and PostgreSQL's 65,535.
+MAX_PARAMETERS = 20_000
+
+
+def insert_ignoring(
+    session: Session,
+    model: Any,
+    rows: Sequence[dict[str, Any]],
+    *,
+    returning: Sequence[Any] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert `rows` (dicts of the same keys) into `model`'s table, skipping conflicts;
+    returns the `returning` columns of the rows inserted (none if not asked)."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        make: Any = postgresql.insert
+    elif dialect == "sqlite":
+        make = sqlite.insert
+    else:  # pragma: no cover - the project runs on these two
+        raise NotImplementedError(f"no conflict-ignoring insert for {dialect}")
+    per_statement = max(1, MAX_PARAMETERS // len(rows[0]))
+    inserted: list[tuple[Any, ...]] = []
+    for start in range(0, len(rows), per_statement):
+        statement = make(model).values(list(rows[start : start + per_statement]))
+        statement = statement.on_conflict_do_nothing()
+        if returning:
+            inserted.extend(tuple(row) for row in session.execute(statement.returning(*returning)))
+        else:
+            session.execute(statement)
+    return inserted
