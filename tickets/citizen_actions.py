@@ -9,7 +9,7 @@ reopening (tickets.workflow): add text or photos, and withdraw it.
   works on it now is alerted (tickets.staff_updates).
 - Withdrawing: only the reporter, and only before it is forwarded (workflow.yml
   `withdraw_from`). It is closed as "withdrawn", so the SLA sweep no longer
-  counts it (tickets.escalation looks at open statuses only); the operators'
+  counts it (tickets.sweep looks at open statuses only); the operators'
   alert is dropped or followed by a note; supporters are told.
 
 Each records a TicketEvent in the caller's transaction and never commits.
