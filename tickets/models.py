@@ -80,13 +80,18 @@ class Ticket(Base):
         # The nearby-duplicate check (tickets/duplicates.py): one category's open,
         # pinned tickets in a latitude band, without reading every open ticket.
         Index("ix_ticket_nearby", "category", "location_source", "status", "latitude"),
+        # Staff lists (tickets/queue.py): a region's or an agency's tickets of a status
+        # (or all tickets of one), newest first, an index range without a sort.
+        Index("ix_ticket_region_queue", "region_code", "status", "created_at", "id"),
+        Index("ix_ticket_agency_queue", "agency_code", "status", "created_at", "id"),
+        Index("ix_ticket_status_created", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)  # "LPG-2026-000123"
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(32), default=TicketStatus.NEW, index=True)
+    status: Mapped[str] = mapped_column(String(32), default=TicketStatus.NEW)
     category: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
     latitude: Mapped[float] = mapped_column(Float)
@@ -98,8 +103,8 @@ class Ticket(Base):
     )
     address_text: Mapped[str | None] = mapped_column(Text)  # what the citizen typed
     place_name: Mapped[str | None] = mapped_column(String(200))  # the place chosen for it
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
-    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
     # The routing table's suggestion; the operator confirms it by forwarding.
     suggested_agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)

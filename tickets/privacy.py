@@ -15,6 +15,8 @@ A non-confidential ticket is shown as written.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from nlu.entities.pii import mask_pii
 from tickets.enums import StaffRole
 from tickets.models import StaffChat, StaffUser, Ticket
@@ -26,21 +28,28 @@ SEES_CONFIDENTIAL_REPORTER = (StaffRole.OPERATOR, StaffRole.ADMIN)
 Viewer = StaffUser | StaffChat | None
 
 
+class Reported(Protocol):
+    """A ticket, or a row of a list of tickets (tickets.queue.QueueRow)."""
+
+    @property
+    def confidential(self) -> bool: ...
+
+
 def reporter_visible(ticket: Ticket, viewer: Viewer) -> bool:
     if viewer is None or not ticket.confidential:
         return True
     return isinstance(viewer, StaffUser) and viewer.role in SEES_CONFIDENTIAL_REPORTER
 
 
-def masks_text(ticket: Ticket, viewer: Viewer) -> bool:
+def masks_text(ticket: Reported, viewer: Viewer) -> bool:
     """Whether the reporter's own words reach `viewer` masked."""
     return bool(ticket.confidential) and viewer is not None
 
 
-def text_for(viewer: Viewer, ticket: Ticket, text: str) -> str:
+def text_for(viewer: Viewer, ticket: Reported, text: str) -> str:
     """The reporter's `text` (description, comment) as `viewer` may see it."""
     return mask_pii(text) if masks_text(ticket, viewer) else text
 
 
-def optional_text_for(viewer: Viewer, ticket: Ticket, text: str | None) -> str | None:
+def optional_text_for(viewer: Viewer, ticket: Reported, text: str | None) -> str | None:
     return None if text is None else text_for(viewer, ticket, text)

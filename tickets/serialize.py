@@ -29,9 +29,10 @@ from tickets.privacy import (
     reporter_visible,
     text_for,
 )
+from tickets.queue import QueueRow
 from tickets.statuses import status_label
 
-__all__ = ["SEES_CONFIDENTIAL_REPORTER", "reporter_visible", "ticket_to_dict"]
+__all__ = ["SEES_CONFIDENTIAL_REPORTER", "queue_row_to_dict", "reporter_visible", "ticket_to_dict"]
 
 HIDDEN = "(dirahasiakan)"
 
@@ -97,6 +98,24 @@ def ticket_to_dict(ticket: Ticket, *, viewer: StaffUser | None = None) -> dict[s
             event_to_dict(e, hide_citizen=not visible, ticket=ticket, viewer=viewer)
             for e in ticket.events
         ],
+    }
+
+
+def queue_row_to_dict(row: QueueRow, *, viewer: StaffUser | None = None) -> dict[str, Any]:
+    """A row of a staff list (`tickets list --json`): what the list shows, no history."""
+    return {
+        "number": row.number,
+        "status": row.status,
+        "status_label": status_label(row.status),
+        "category": row.category,
+        "description": text_for(viewer, row, row.description),
+        "location_source": row.location_source,
+        "region": row.region_code,
+        "agency": row.agency_code,
+        "suggested_agency": row.suggested_agency_code,
+        "confidential": row.confidential,
+        "created_at": _iso(row.created_at),
+        "due_at": _iso(row.due_at),
     }
 
 

@@ -27,27 +27,34 @@ def _viewer(session: Any, viewer_id: int | None) -> tuple[bool, Any]:
 
 def _cmd_tickets_list(args: argparse.Namespace) -> int:
     from core.db import transaction
+    from tickets.queue import queue_page
     from tickets.scope import visible_filter
-    from tickets.serialize import ticket_to_dict
-    from tickets.service import list_tickets
+    from tickets.serialize import queue_row_to_dict
 
     with transaction() as session:
         found, viewer = _viewer(session, args.viewer)
         if not found:
             return 1
         scope = visible_filter(viewer) if viewer is not None else None
-        rows = list_tickets(session=session, status=args.status, limit=args.limit, where=scope)
-        tickets = [ticket_to_dict(t, viewer=viewer) for t in rows]
+        try:
+            page = queue_page(session=session, where=scope, status=args.status,
+                              after=args.after, limit=args.limit)  # fmt: skip
+        except ValueError:
+            print(TEXTS.text("tickets", "bad_cursor"), file=sys.stderr)
+            return 1
+        tickets = [queue_row_to_dict(row, viewer=viewer) for row in page.items]
     if args.json:
         print(json.dumps(tickets, ensure_ascii=False, indent=2))
-        return 0
-    if not tickets:
-        print(TEXTS.text("tickets", "none_yet"))
-    for t in tickets:
-        print(
-            f"{t['number']}  {t['status']:<11}  {t['category']:<17}  "
-            f"{t['region'] or '-':<16}  {t['created_at']}"
-        )
+    else:
+        if not tickets:
+            print(TEXTS.text("tickets", "none_yet"))
+        for t in tickets:
+            print(
+                f"{t['number']}  {t['status']:<11}  {t['category']:<17}  "
+                f"{t['region'] or '-':<16}  {t['created_at']}"
+            )
+    if page.next is not None:  # on stderr: --json output stays one JSON document
+        print(TEXTS.text("tickets", "next_page", cursor=page.next), file=sys.stderr)
     return 0
 
 
@@ -126,10 +133,12 @@ def register(sub: Any) -> Any:
     """Adds `tickets ...`; returns its subparsers for the workflow commands."""
     tickets = sub.add_parser("tickets", help="inspect tickets")
     tickets_sub = tickets.add_subparsers(dest="tickets_command", required=True)
-    listing = tickets_sub.add_parser("list", help="list tickets, newest first")
+    listing = tickets_sub.add_parser("list", help="list tickets, newest first, a page at a time")
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--status")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=int, default=50, help="rows per page")
+    listing.add_argument("--after", metavar="CURSOR",
+                         help="the page after this cursor (printed below the last)")  # fmt: skip
     listing.add_argument("--as", dest="viewer", type=int,
                          help="only what this staff user may see, as they see it")  # fmt: skip
     listing.set_defaults(func=_cmd_tickets_list)

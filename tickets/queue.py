@@ -1,0 +1,129 @@
+"""Staff lists of tickets, a page at a time: `tickets list`, the web workspace.
+
+Newest first on (created_at, id), with keyset pagination: a page starts after
+the cursor of the one before, so page 1,000 costs what page 1 does and a ticket
+filed meanwhile never shifts a row into the next page twice. The scope and the
+status are served by the indexes ix_ticket_region_queue and ix_ticket_agency_queue
+(region or agency, status, created_at, id) and ix_ticket_status_created: one
+status is one ordered index range; several statuses (or all) are one such range
+each, merged and cut to the page (never a sort of a whole region).
+
+Only what a list row shows is read (QueueRow), no events or photos.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, literal, select, tuple_, union_all
+from sqlalchemy.orm import Session
+
+from core.timestamps import UTCDateTime
+from tickets.enums import TicketStatus
+from tickets.models import Ticket
+from tickets.statuses import all_statuses
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    status: str
+    category: str
+    description: str
+    confidential: bool
+    region_code: str | None
+    agency_code: str | None
+    suggested_agency_code: str | None
+    location_source: str
+    created_at: datetime
+    forward_due_at: datetime | None
+    act_due_at: datetime | None
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The deadline running now: forwarding while new, else action."""
+        return self.forward_due_at if self.status == TicketStatus.NEW else self.act_due_at
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueRow]
+    next: str | None  # the cursor of the following page; None on the last
+
+
+_COLUMNS = tuple(getattr(Ticket, name) for name in QueueRow.__dataclass_fields__)
+
+
+def encode_cursor(row: QueueRow) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """ValueError for anything encode_cursor did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, ticket_id = raw.split("|")
+        return datetime.fromisoformat(created), int(ticket_id)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"not a queue cursor: {cursor!r}") from error
+
+
+def _branch(
+    where: ColumnElement[bool] | None, status: str, after: tuple[datetime, int] | None, size: int
+) -> Select[Any]:
+    query = select(*_COLUMNS).where(Ticket.status == status)
+    if where is not None:
+        query = query.where(where)
+    if after is not None:
+        created, ticket_id = after
+        before = tuple_(literal(created, UTCDateTime()), literal(ticket_id))
+        query = query.where(tuple_(Ticket.created_at, Ticket.id) < before)
+    return query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(size)
+
+
+def page_query(
+    *,
+    where: ColumnElement[bool] | None = None,
+    status: str | Sequence[str] | None = None,
+    after: str | None = None,
+    limit: int = 20,
+) -> Select[Any]:
+    """The statement of one page (one row more than `limit`: is there a next page?)."""
+    statuses = [status] if isinstance(status, str) else list(status or all_statuses())
+    cursor = decode_cursor(after) if after is not None else None
+    branches = [_branch(where, s, cursor, limit + 1) for s in statuses]
+    if len(branches) == 1:
+        return branches[0]
+    merged = union_all(*(select(b.subquery()) for b in branches)).subquery()
+    return (
+        select(*(merged.c[name] for name in QueueRow.__dataclass_fields__))
+        .order_by(merged.c.created_at.desc(), merged.c.id.desc())
+        .limit(limit + 1)
+    )
+
+
+def queue_page(
+    *,
+    session: Session,
+    where: ColumnElement[bool] | None = None,
+    status: str | Sequence[str] | None = None,
+    after: str | None = None,
+    limit: int = 20,
+) -> QueuePage:
+    """One page of tickets, newest first.
+
+    where: the viewer's scope (tickets.scope.visible_filter), None for all;
+    status: one status, several, or None for all; after: the previous page's
+    `next` (ValueError for a cursor this function did not make)."""
+    if limit < 1:
+        raise ValueError("limit must be 1 or more")
+    query = page_query(where=where, status=status, after=after, limit=limit)
+    rows = [QueueRow(*row) for row in session.execute(query)]
+    items = rows[:limit]
+    return QueuePage(items=items, next=encode_cursor(items[-1]) if len(rows) > limit else None)
