@@ -74,10 +74,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ValueError(f"not a queue cursor: {cursor!r}") from error
 
 
-def _branch(
-    where: ColumnElement[bool] | None, status: str, after: tuple[datetime, int] | None, size: int
+def _range(
+    columns: Sequence[Any],
+    where: ColumnElement[bool] | None,
+    status: str,
+    after: tuple[datetime, int] | None,
+    size: int,
 ) -> Select[Any]:
-    query = select(*_COLUMNS).where(Ticket.status == status)
+    """One status's tickets in scope after the cursor, newest first: one index range."""
+    query = select(*columns).where(Ticket.status == status)
     if where is not None:
         query = query.where(where)
     if after is not None:
@@ -97,14 +102,24 @@ def page_query(
     """The statement of one page (one row more than `limit`: is there a next page?)."""
     statuses = [status] if isinstance(status, str) else list(status or all_statuses())
     cursor = decode_cursor(after) if after is not None else None
-    branches = [_branch(where, s, cursor, limit + 1) for s in statuses]
-    if len(branches) == 1:
-        return branches[0]
-    merged = union_all(*(select(b.subquery()) for b in branches)).subquery()
-    return (
-        select(*(merged.c[name] for name in QueueRow.__dataclass_fields__))
+    if len(statuses) == 1:
+        return _range(_COLUMNS, where, statuses[0], cursor, limit + 1)
+    # Several statuses: the sort keys of a page from each range, the page of those,
+    # then its rows (the keys alone keep the statement cheap to build and the scans
+    # to the index).
+    keys = (Ticket.created_at, Ticket.id)
+    ranges = [select(_range(keys, where, s, cursor, limit + 1).subquery()) for s in statuses]
+    merged = union_all(*ranges).subquery()
+    page = (
+        select(merged.c.id)
         .order_by(merged.c.created_at.desc(), merged.c.id.desc())
         .limit(limit + 1)
+        .subquery()
+    )
+    return (
+        select(*_COLUMNS)
+        .join(page, page.c.id == Ticket.id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
 
 
