@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_ignoring
@@ -188,7 +188,8 @@ def _advance(session: Session, due: list[_Due]) -> None:
     # Tickets this session holds: their events and escalation_due_at changed underneath.
     ids = {d.ticket.id for d in due}
     for held in list(session.identity_map.values()):
-        if isinstance(held, Ticket) and held.id in ids:
+        identity = inspect(held).identity  # the key, read without loading the row
+        if isinstance(held, Ticket) and identity and identity[0] in ids:
             session.expire(held, ["events", "escalation_due_at"])
 
 
