@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db import insert_unless_present
 from dialogue.models import Conversation, MessageLog, ProcessedUpdate
 
 # The message log keeps what was said, masked (the engine masks); a text longer than
@@ -26,14 +26,6 @@ TRUNCATED_KEY = "truncated_from"
 MIN_PROCESSED_UPDATE_DAYS = 7
 # Where the conversation row keeps the arrival times of the last minute's messages.
 ARRIVALS_KEY = "arrivals"
-
-
-def _insert_unless_present(session: Session, model: type[Any]) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING (both backends spell it the same): a row a
-    unique key already holds is skipped without an error, so no savepoint is needed
-    to keep the transaction usable."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
 
 
 def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conversation:
@@ -49,7 +41,7 @@ def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conve
     # A new user. Another worker may be creating the same row: the insert then
     # waits for it and skips, and the select waits for its lock.
     session.execute(
-        _insert_unless_present(session, Conversation).values(
+        insert_unless_present(session, Conversation).values(
             channel=channel, user_key=user_key, state={}, events=[], version=1
         )
     )
@@ -59,7 +51,7 @@ def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conve
 def mark_processed(*, session: Session, conversation: Conversation, update_id: str) -> bool:
     """Record the update id; False if it was processed before (a redelivery)."""
     inserted = session.execute(
-        _insert_unless_present(session, ProcessedUpdate)
+        insert_unless_present(session, ProcessedUpdate)
         .values(channel=conversation.channel, update_id=update_id,
                 conversation_id=conversation.id)
         .returning(ProcessedUpdate.id)
