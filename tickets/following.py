@@ -64,18 +64,21 @@ _LISTED = load_only(
 _LATEST_ACTIVITY = (Ticket.updated_at.desc(), Ticket.id.desc())
 
 
-def _own(session: Session, citizen_id: int, limit: int) -> list[Ticket]:
-    query = select(Ticket).where(Ticket.citizen_id == citizen_id)
-    return list(session.scalars(query.options(_LISTED).order_by(*_LATEST_ACTIVITY).limit(limit)))
+def own_query(citizen_id: int, limit: int) -> Select[Ticket]:
+    """The citizen's own tickets, latest activity first (the index on ticket.citizen_id)."""
+    query = select(Ticket).where(Ticket.citizen_id == citizen_id).options(_LISTED)
+    return query.order_by(*_LATEST_ACTIVITY).limit(limit)
 
 
-def _supported(session: Session, citizen_id: int, limit: int) -> list[Ticket]:
+def supported_query(citizen_id: int, limit: int) -> Select[Ticket]:
+    """The tickets the citizen supports (the index on ticket_supporter.citizen_id)."""
     query = (
         select(Ticket)
         .join(TicketSupporter, TicketSupporter.ticket_id == Ticket.id)
         .where(TicketSupporter.citizen_id == citizen_id)
+        .options(_LISTED)
     )
-    return list(session.scalars(query.options(_LISTED).order_by(*_LATEST_ACTIVITY).limit(limit)))
+    return query.order_by(*_LATEST_ACTIVITY).limit(limit)
 
 
 def followed_tickets(*, session: Session, citizen_id: int, limit: int = 50) -> list[Followed]:
@@ -83,7 +86,7 @@ def followed_tickets(*, session: Session, citizen_id: int, limit: int = 50) -> l
     each once (their own before a support or a merge). Two index look-ups (own by
     citizen, supported by citizen) of the listed columns only."""
     found: dict[int, Followed] = {}
-    own = _own(session, citizen_id, limit)
+    own = list(session.scalars(own_query(citizen_id, limit)))
     for ticket in own:
         if ticket.merged_into_id is None:
             found[ticket.id] = Followed(ticket, Relation.OWN)
@@ -91,7 +94,7 @@ def followed_tickets(*, session: Session, citizen_id: int, limit: int = 50) -> l
         if ticket.merged_into_id is not None:
             target = merge_target(session, ticket)
             found.setdefault(target.id, Followed(target, Relation.MERGED, via=ticket.number))
-    for ticket in _supported(session, citizen_id, limit):
+    for ticket in session.scalars(supported_query(citizen_id, limit)):
         found.setdefault(ticket.id, Followed(ticket, Relation.SUPPORTER))
     ordered = sorted(found.values(), key=lambda f: (f.ticket.updated_at, f.ticket.id), reverse=True)
     return ordered[:limit]
