@@ -38,14 +38,15 @@ def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conve
     conversation = session.scalars(query).first()
     if conversation is not None:
         return conversation
-    # A new user. Another worker may be creating the same row: the insert then
-    # waits for it and skips, and the select waits for its lock.
-    session.execute(
-        insert_unless_present(session, Conversation).values(
-            channel=channel, user_key=user_key, state={}, events=[], version=1
-        )
-    )
-    return session.scalars(query).one()
+    # A new user: the row comes back from its INSERT (and stays ours until commit).
+    # Another worker creating the same row makes the insert wait for it and skip;
+    # then the select takes that row and waits for its lock.
+    created = session.scalars(
+        insert_unless_present(session, Conversation)
+        .values(channel=channel, user_key=user_key, state={}, events=[], version=1)
+        .returning(Conversation)
+    ).first()
+    return created if created is not None else session.scalars(query).one()
 
 
 def mark_processed(*, session: Session, conversation: Conversation, update_id: str) -> bool:
