@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -38,6 +39,11 @@ _current: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
 )
 
 
+# A pooled connection older than this is replaced at its next checkout, before a
+# server, proxy or firewall that ends long-lived connections does it for us.
+POOL_RECYCLE_SECONDS = 1800
+
+
 def make_engine(url: str) -> Engine:
     # hide_parameters: an exception (and its log line) shows the SQL, never the values
     # bound to it, which are citizens' numbers and descriptions.
@@ -45,7 +51,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _make_sqlite_transactions_immediate(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # No pre-ping (a round trip on every checkout): SQLAlchemy's "optimistic"
+    # disconnect handling. A statement that meets a closed connection fails once and
+    # invalidates the whole pool, so the next checkout connects afresh; the job
+    # queues retry the failed turn or job.
+    engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, hide_parameters=True)
     event.listen(engine, "handle_error", _drop_server_detail)
     return engine
 
@@ -107,6 +117,14 @@ def transaction(url: str | None = None) -> Iterator[Session]:
     finally:
         _current.reset(token)
         session.close()
+
+
+def insert_unless_present(session: Session, model: type[Any]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING on the session's database (both backends
+    spell it alike): a row whose unique key is taken is skipped without an error,
+    so no savepoint (two more round trips) is needed to keep the transaction usable."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
 
 
 @contextmanager

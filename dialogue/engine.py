@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 REQUESTED_SLOT = "requested_slot"
 # Entity values that identify a person; masked wherever messages are logged.
 PII_ENTITIES = {"nik", "phone"}
+# The flood check counts the messages of this window (RATE_MESSAGES_PER_MINUTE).
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 # Turns run in worker threads side by side; spaCy's pipeline is not documented as
@@ -102,7 +104,11 @@ class DialogueEngine:
             ):
                 log.info("update %s was processed before; ignored", inbound.update_id)
                 return []
-            flood = self._flood(session, conversation, inbound)
+            arrivals = store.arrivals_within(
+                conversation=conversation, now=utcnow(), window=FLOOD_WINDOW,
+                keep=get_settings().rate_messages_per_minute + 2,
+            )  # fmt: skip
+            flood = self._flood(session, conversation, inbound, arrivals)
             if flood is not None:
                 return self._flood_replies(session, inbound, flood)
             tracker = TrackerState.load(
@@ -111,13 +117,18 @@ class DialogueEngine:
                 conversation.events or [],
             )
             parse_data, metadata = interpret(inbound, tracker.last_buttons, self.parse)
-            store.log_message(
-                session=session,
-                conversation=conversation,
-                direction="in",
-                update_id=inbound.update_id,
-                payload={"inbound": _inbound_dict(inbound), "parse": _parse_summary(parse_data)},
-            )
+            # The log rows are written together at the end (one INSERT).
+            logged = [
+                store.log_row(
+                    conversation=conversation,
+                    direction="in",
+                    update_id=inbound.update_id,
+                    payload={
+                        "inbound": _inbound_dict(inbound),
+                        "parse": _parse_summary(parse_data),
+                    },
+                )
+            ]
             turn = _Turn(tracker=tracker, seed=inbound.update_id)
             page = self._more_choices(parse_data, tracker.last_buttons)
             if page is not None:
@@ -133,37 +144,47 @@ class DialogueEngine:
                 conversation=conversation,
                 state=tracker.dump_state(),
                 events=tracker.dump_events(),
+                arrivals=arrivals,
             )
             for reply in turn.replies:
-                store.log_message(
-                    session=session,
-                    conversation=conversation,
-                    direction="out",
-                    update_id=inbound.update_id,
-                    payload=_logged_reply(reply),
+                logged.append(
+                    store.log_row(
+                        conversation=conversation,
+                        direction="out",
+                        update_id=inbound.update_id,
+                        payload=_logged_reply(reply),
+                    )
                 )
+            store.write_log(session=session, rows=logged)
             if self.reply_sink is not None:
                 self.reply_sink(session, inbound, turn.replies)
                 return []
             return turn.replies
 
-    def _flood(self, session: Session, conversation: Conversation, inbound: Inbound) -> int | None:
+    def _flood(
+        self,
+        session: Session,
+        conversation: Conversation,
+        inbound: Inbound,
+        arrivals: list[float],
+    ) -> int | None:
         """More messages in the last minute than a person types (returns how many; None
         when not): kept in the log, not processed, so one flooding sender cannot hold up
         everyone else's turns."""
         limit = get_settings().rate_messages_per_minute
-        recent = store.updates_since(
-            session=session, conversation=conversation, since=utcnow() - timedelta(minutes=1)
-        )
+        recent = len(arrivals)
         if recent <= limit:
             return None
         log.warning("conversation %s: %s messages in a minute; not processed", conversation.id,
                     recent)  # fmt: skip
-        store.log_message(
-            session=session, conversation=conversation, direction="in",
-            update_id=inbound.update_id,
-            payload={"inbound": _inbound_dict(inbound), "rate_limited": True},
+        store.save_state(
+            session=session, conversation=conversation, state=conversation.state or {},
+            events=conversation.events or [], arrivals=arrivals,
         )  # fmt: skip
+        store.write_log(session=session, rows=[store.log_row(
+            conversation=conversation, direction="in", update_id=inbound.update_id,
+            payload={"inbound": _inbound_dict(inbound), "rate_limited": True},
+        )])  # fmt: skip
         return recent
 
     def _flood_replies(self, session: Session, inbound: Inbound, recent: int) -> list[Outbound]:

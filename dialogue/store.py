@@ -1,4 +1,9 @@
-"""Conversation persistence: lock and load, detect redelivered updates, save, log."""
+"""Conversation persistence: lock and load, detect redelivered updates, save, log.
+
+A turn runs a handful of statements here, none in a savepoint: the conversation
+row (locked), the redelivery guard (one INSERT that skips a duplicate), the
+state UPDATE and the turn's message log rows in one INSERT.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from core.db import insert_unless_present
 from dialogue.models import Conversation, MessageLog, ProcessedUpdate
 
 # The message log keeps what was said, masked (the engine masks); a text longer than
@@ -19,6 +24,8 @@ TRUNCATED_KEY = "truncated_from"
 # Redelivery guard ids are kept at least this long whatever the retention asked:
 # Meta retries a webhook for up to 7 days, Telegram keeps an update for 24 hours.
 MIN_PROCESSED_UPDATE_DAYS = 7
+# Where the conversation row keeps the arrival times of the last minute's messages.
+ARRIVALS_KEY = "arrivals"
 
 
 def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conversation:
@@ -31,30 +38,26 @@ def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conve
     conversation = session.scalars(query).first()
     if conversation is not None:
         return conversation
-    try:
-        with session.begin_nested():
-            conversation = Conversation(channel=channel, user_key=user_key, state={}, events=[])
-            session.add(conversation)
-    except IntegrityError:
-        # Another worker created it first: take theirs (and wait for its lock).
-        return session.scalars(query).one()
-    return conversation
+    # A new user: the row comes back from its INSERT (and stays ours until commit).
+    # Another worker creating the same row makes the insert wait for it and skip;
+    # then the select takes that row and waits for its lock.
+    created = session.scalars(
+        insert_unless_present(session, Conversation)
+        .values(channel=channel, user_key=user_key, state={}, events=[], version=1)
+        .returning(Conversation)
+    ).first()
+    return created if created is not None else session.scalars(query).one()
 
 
 def mark_processed(*, session: Session, conversation: Conversation, update_id: str) -> bool:
     """Record the update id; False if it was processed before (a redelivery)."""
-    try:
-        with session.begin_nested():
-            session.add(
-                ProcessedUpdate(
-                    channel=conversation.channel,
-                    update_id=update_id,
-                    conversation_id=conversation.id,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    inserted = session.execute(
+        insert_unless_present(session, ProcessedUpdate)
+        .values(channel=conversation.channel, update_id=update_id,
+                conversation_id=conversation.id)
+        .returning(ProcessedUpdate.id)
+    ).first()  # fmt: skip
+    return inserted is not None
 
 
 def was_processed(*, session: Session, channel: str, update_id: str) -> bool:
@@ -86,26 +89,30 @@ def offer_buttons(
 
 
 def save_state(
-    *, session: Session, conversation: Conversation, state: dict[str, Any], events: list[Any]
+    *,
+    session: Session,
+    conversation: Conversation,
+    state: dict[str, Any],
+    events: list[Any],
+    arrivals: list[float],
 ) -> None:
-    conversation.state = state
+    """One UPDATE of the row: the tracker's state, its events and `arrivals_within`."""
+    conversation.state = {**state, ARRIVALS_KEY: arrivals}
     conversation.events = events
     session.flush()
 
 
-def updates_since(*, session: Session, conversation: Conversation, since: datetime) -> int:
-    """How many messages of this conversation arrived since `since` (this one included)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(ProcessedUpdate)
-            .where(
-                ProcessedUpdate.conversation_id == conversation.id,
-                ProcessedUpdate.created_at >= since,
-            )
-        )
-        or 0
-    )
+def arrivals_within(
+    *, conversation: Conversation, now: datetime, window: timedelta, keep: int
+) -> list[float]:
+    """The arrival times (POSIX seconds) of this conversation's messages within
+    `window` before `now`, this one included, the latest `keep` of them. Kept on
+    the conversation row (`save_state` writes them), which the turn locks and
+    writes anyway, so counting costs no query."""
+    stamp = now.timestamp()
+    since = stamp - window.total_seconds()
+    recent = [float(t) for t in (conversation.state or {}).get(ARRIVALS_KEY) or () if t > since]
+    return [*recent, stamp][-keep:]
 
 
 def bounded(section: dict[str, Any]) -> dict[str, Any]:
@@ -116,26 +123,27 @@ def bounded(section: dict[str, Any]) -> dict[str, Any]:
     return section
 
 
-def log_message(
+def log_row(
     *,
-    session: Session,
     conversation: Conversation,
     direction: str,
     payload: dict[str, Any],
     update_id: str | None = None,
-) -> None:
-    """Store one message of the log; texts (top level and the inbound's) are bounded."""
+) -> dict[str, Any]:
+    """One message of the log, for `write_log`; texts (top level and the inbound's)
+    are bounded."""
     payload = bounded(payload)
     if isinstance(payload.get("inbound"), dict):
         payload = {**payload, "inbound": bounded(payload["inbound"])}
-    session.add(
-        MessageLog(
-            conversation_id=conversation.id,
-            direction=direction,
-            update_id=update_id,
-            payload=payload,
-        )
-    )
+    return {"conversation_id": conversation.id, "direction": direction,
+            "update_id": update_id, "payload": payload}  # fmt: skip
+
+
+def write_log(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    """A turn's log rows in one INSERT (executemany), in order: nothing pending in
+    the session meanwhile, so the actions' queries flush nothing."""
+    if rows:
+        session.execute(insert(MessageLog), rows)
 
 
 @dataclass(frozen=True)

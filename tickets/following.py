@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, load_only
 
 from tickets.enums import TicketStatus
 from tickets.models import Ticket, TicketSupporter
-from tickets.service import get_ticket_by_number, list_tickets
 
 # A merged ticket's target may itself be merged later; a chain ends here.
 MAX_MERGE_HOPS = 5
@@ -54,20 +53,40 @@ def merge_target(session: Session, ticket: Ticket) -> Ticket:
     return current
 
 
-def _supported(session: Session, citizen_id: int) -> list[Ticket]:
+# What a list of followed tickets shows (a card each: tickets.history and the
+# status action) and sorts by; a list loads only these columns, no events or photos
+# (the one ticket shown in detail loads its events when it reads them).
+_LISTED = load_only(
+    Ticket.number, Ticket.status, Ticket.category, Ticket.agency_code, Ticket.confidential,
+    Ticket.citizen_id, Ticket.merged_into_id, Ticket.forward_due_at, Ticket.act_due_at,
+    Ticket.resolved_at, Ticket.rating, Ticket.created_at, Ticket.updated_at,
+)  # fmt: skip
+_LATEST_ACTIVITY = (Ticket.updated_at.desc(), Ticket.id.desc())
+
+
+def own_query(citizen_id: int, limit: int) -> Select[Ticket]:
+    """The citizen's own tickets, latest activity first (the index on ticket.citizen_id)."""
+    query = select(Ticket).where(Ticket.citizen_id == citizen_id).options(_LISTED)
+    return query.order_by(*_LATEST_ACTIVITY).limit(limit)
+
+
+def supported_query(citizen_id: int, limit: int) -> Select[Ticket]:
+    """The tickets the citizen supports (the index on ticket_supporter.citizen_id)."""
     query = (
         select(Ticket)
         .join(TicketSupporter, TicketSupporter.ticket_id == Ticket.id)
         .where(TicketSupporter.citizen_id == citizen_id)
+        .options(_LISTED)
     )
-    return list(session.scalars(query))
+    return query.order_by(*_LATEST_ACTIVITY).limit(limit)
 
 
 def followed_tickets(*, session: Session, citizen_id: int, limit: int = 50) -> list[Followed]:
-    """Every ticket the citizen follows, latest activity first, each once (their
-    own before a support or a merge)."""
+    """Every ticket the citizen follows (at most `limit`), latest activity first,
+    each once (their own before a support or a merge). Two index look-ups (own by
+    citizen, supported by citizen) of the listed columns only."""
     found: dict[int, Followed] = {}
-    own = list_tickets(session=session, citizen_id=citizen_id, limit=limit)
+    own = list(session.scalars(own_query(citizen_id, limit)))
     for ticket in own:
         if ticket.merged_into_id is None:
             found[ticket.id] = Followed(ticket, Relation.OWN)
@@ -75,36 +94,75 @@ def followed_tickets(*, session: Session, citizen_id: int, limit: int = 50) -> l
         if ticket.merged_into_id is not None:
             target = merge_target(session, ticket)
             found.setdefault(target.id, Followed(target, Relation.MERGED, via=ticket.number))
-    for ticket in _supported(session, citizen_id):
+    for ticket in session.scalars(supported_query(citizen_id, limit)):
         found.setdefault(ticket.id, Followed(ticket, Relation.SUPPORTER))
     ordered = sorted(found.values(), key=lambda f: (f.ticket.updated_at, f.ticket.id), reverse=True)
     return ordered[:limit]
 
 
+def number_query(number: str) -> Select[Ticket]:
+    """The ticket of a full number (the unique index on ticket.number)."""
+    return select(Ticket).where(Ticket.number == number.strip().upper())
+
+
+def own_seq_query(citizen_id: int, seq: int) -> Select[Ticket]:
+    """The citizen's newest ticket with this sequence number ("cek tiket 123")."""
+    return (
+        select(Ticket)
+        .where(Ticket.citizen_id == citizen_id, Ticket.seq == seq)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def _followed_other(session: Session, citizen_id: int, ticket: Ticket) -> Followed | None:
+    """Someone else's ticket the citizen follows: the one an own report was merged
+    into (before a support), or one they support."""
+    merged_own = select(Ticket).where(
+        Ticket.citizen_id == citizen_id, Ticket.merged_into_id.is_not(None)
+    )
+    for own in session.scalars(merged_own.order_by(Ticket.created_at.desc(), Ticket.id.desc())):
+        if merge_target(session, own).id == ticket.id:
+            return Followed(ticket, Relation.MERGED, via=own.number)
+    supports = select(TicketSupporter.id).where(
+        TicketSupporter.ticket_id == ticket.id, TicketSupporter.citizen_id == citizen_id
+    )
+    if session.scalar(supports) is not None:
+        return Followed(ticket, Relation.SUPPORTER)
+    return None
+
+
 def find_followed(*, session: Session, citizen_id: int | None, number: str) -> Followed | None:
     """A full number, or a bare sequence number ("cek tiket 123") among the citizen's
     own tickets, if the citizen follows that ticket. An own merged report leads to
-    the ticket it was merged into."""
+    the ticket it was merged into. One index look-up for the ticket; its events and
+    photos load when read."""
     if citizen_id is None:
         return None
     if number.isdigit():
-        mine = list_tickets(session=session, citizen_id=citizen_id, limit=500)
-        ticket = next((t for t in mine if t.seq == int(number)), None)
+        ticket = session.scalars(own_seq_query(citizen_id, int(number))).first()
     else:
-        ticket = get_ticket_by_number(session=session, number=number)
+        ticket = session.scalars(number_query(number)).one_or_none()
     if ticket is None:
         return None
     if ticket.citizen_id == citizen_id:
         if ticket.merged_into_id is not None:
             return Followed(merge_target(session, ticket), Relation.MERGED, via=ticket.number)
         return Followed(ticket, Relation.OWN)
-    followed = {f.ticket.id: f for f in followed_tickets(session=session, citizen_id=citizen_id)}
-    return followed.get(ticket.id)
+    return _followed_other(session, citizen_id, ticket)
 
 
-def _own_resolved(session: Session, citizen_id: int) -> list[Ticket]:
-    tickets = list_tickets(session=session, citizen_id=citizen_id, status=TicketStatus.RESOLVED)
-    return sorted(tickets, key=lambda t: (t.resolved_at or t.updated_at, t.id), reverse=True)
+# The moment a resolved ticket was resolved (older rows may lack resolved_at).
+_RESOLVED_AT = func.coalesce(Ticket.resolved_at, Ticket.updated_at)
+
+
+def _own_resolved(citizen_id: int) -> Select[Ticket]:
+    return (
+        select(Ticket)
+        .where(Ticket.citizen_id == citizen_id, Ticket.status == TicketStatus.RESOLVED)
+        .order_by(_RESOLVED_AT.desc(), Ticket.id.desc())
+        .limit(1)
+    )
 
 
 def awaiting_rating(
@@ -112,22 +170,16 @@ def awaiting_rating(
 ) -> Ticket | None:
     """The citizen's latest resolved ticket they have not rated (resolved at or
     after `resolved_since`, when given)."""
-    for ticket in _own_resolved(session, citizen_id):
-        if ticket.rating is not None:
-            continue
-        if resolved_since is not None and (ticket.resolved_at or ticket.updated_at) < (
-            resolved_since
-        ):
-            continue
-        return ticket
-    return None
+    query = _own_resolved(citizen_id).where(Ticket.rating.is_(None))
+    if resolved_since is not None:
+        query = query.where(resolved_since <= _RESOLVED_AT)
+    return session.scalars(query).first()
 
 
 def latest_resolved(*, session: Session, citizen_id: int) -> Ticket | None:
     """The ticket "belum beres" is about: the latest resolved one not rated yet,
     else the latest resolved one (a rating does not stop a reopening)."""
-    unrated = awaiting_rating(session=session, citizen_id=citizen_id)
-    if unrated is not None:
-        return unrated
-    resolved = _own_resolved(session, citizen_id)
-    return resolved[0] if resolved else None
+    unrated_first = case((Ticket.rating.is_(None), 0), else_=1)
+    query = _own_resolved(citizen_id).order_by(None)
+    query = query.order_by(unrated_first, _RESOLVED_AT.desc(), Ticket.id.desc())
+    return session.scalars(query).first()

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.db import insert_unless_present
 from core.jobqueue import ERROR_LENGTH, JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -111,21 +112,21 @@ def enqueue_replies(
     user_key: str,
     update_id: str,
     replies: Sequence[dict[str, Any]],
-) -> list[Notification]:
+) -> None:
     """The engine's replies to one message, queued in the engine's own transaction
-    (delivered in order by the channel's outbox worker, without pacing)."""
+    (delivered in order by the channel's outbox worker, without pacing): one INSERT
+    for them all, skipping a reply queued before (its dedupe key)."""
+    if not replies:
+        return
     seed = hashlib.sha256(f"{channel}\x00{user_key}\x00{update_id}".encode()).hexdigest()[:40]
-    queued = []
-    for index, reply in enumerate(replies):
-        row = enqueue(
-            session=session, channel=channel, user_key=user_key, response="",
-            variables={}, dedupe_key=f"reply:{seed}:{index}",
-        )  # fmt: skip
-        if row is not None:
-            row.reply = dict(reply)
-            queued.append(row)
-    session.flush()
-    return queued
+    now = utcnow()
+    rows = [
+        {"channel": channel, "user_key": user_key, "response": "", "variables": {},
+         "reply": dict(reply), "dedupe_key": f"reply:{seed}:{index}", "status": PENDING,
+         "attempts": 0, "next_attempt_at": now}
+        for index, reply in enumerate(replies)
+    ]  # fmt: skip
+    session.execute(insert_unless_present(session, Notification), rows)
 
 
 def notify_citizen(
