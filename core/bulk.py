@@ -18,6 +18,17 @@ from sqlalchemy.orm import Session
 MAX_PARAMETERS = 20_000
 
 
+def insert_unless_present(session: Session, model: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for `model` on the session's database (rows
+    given as its values, or as executemany parameters)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing()
+    raise NotImplementedError(f"no conflict-ignoring insert for {dialect}")  # pragma: no cover
+
+
 def insert_ignoring(
     session: Session,
     model: Any,
@@ -29,18 +40,12 @@ def insert_ignoring(
     returns the `returning` columns of the rows inserted (none if not asked)."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        make: Any = postgresql.insert
-    elif dialect == "sqlite":
-        make = sqlite.insert
-    else:  # pragma: no cover - the project runs on these two
-        raise NotImplementedError(f"no conflict-ignoring insert for {dialect}")
     per_statement = max(1, MAX_PARAMETERS // len(rows[0]))
     inserted: list[tuple[Any, ...]] = []
     for start in range(0, len(rows), per_statement):
-        statement = make(model).values(list(rows[start : start + per_statement]))
-        statement = statement.on_conflict_do_nothing()
+        statement = insert_unless_present(session, model).values(
+            list(rows[start : start + per_statement])
+        )
         if returning:
             inserted.extend(tuple(row) for row in session.execute(statement.returning(*returning)))
         else:

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -117,14 +116,6 @@ def transaction(url: str | None = None) -> Iterator[Session]:
     finally:
         _current.reset(token)
         session.close()
-
-
-def insert_unless_present(session: Session, model: type[Any]) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING on the session's database (both backends
-    spell it alike): a row whose unique key is taken is skipped without an error,
-    so no savepoint (two more round trips) is needed to keep the transaction usable."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from core.db import insert_unless_present
+from core.bulk import insert_unless_present
 from dialogue.models import Conversation, MessageLog, ProcessedUpdate
 
 # The message log keeps what was said, masked (the engine masks); a text longer than

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.db import insert_unless_present
+from core.bulk import insert_unless_present
 from core.jobqueue import ERROR_LENGTH, JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
