@@ -1,6 +1,7 @@
 """Staff lists of tickets, a page at a time: `tickets list`, the web workspace.
 
-Newest first on (created_at, id), with keyset pagination: a page starts after
+Newest first (or oldest first, the work queue's order) on (created_at, id), with
+keyset pagination: a page starts after
 the cursor of the one before, so page 1,000 costs what page 1 does and a ticket
 filed meanwhile never shifts a row into the next page twice. The scope and the
 status are served by the indexes ix_ticket_region_queue and ix_ticket_agency_queue
@@ -80,16 +81,25 @@ def _range(
     status: str,
     after: tuple[datetime, int] | None,
     size: int,
+    oldest_first: bool,
 ) -> Select[Any]:
-    """One status's tickets in scope after the cursor, newest first: one index range."""
+    """One status's tickets in scope after the cursor, in page order: one index range
+    (read backwards for newest first)."""
     query = select(*columns).where(Ticket.status == status)
     if where is not None:
         query = query.where(where)
     if after is not None:
         created, ticket_id = after
-        before = tuple_(literal(created, UTCDateTime()), literal(ticket_id))
-        query = query.where(tuple_(Ticket.created_at, Ticket.id) < before)
-    return query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(size)
+        cursor = tuple_(literal(created, UTCDateTime()), literal(ticket_id))
+        keys = tuple_(Ticket.created_at, Ticket.id)
+        query = query.where(keys > cursor if oldest_first else keys < cursor)
+    return query.order_by(*_order(Ticket.created_at, Ticket.id, oldest_first)).limit(size)
+
+
+def _order(created: Any, ticket_id: Any, oldest_first: bool) -> tuple[Any, Any]:
+    if oldest_first:
+        return created.asc(), ticket_id.asc()
+    return created.desc(), ticket_id.desc()
 
 
 def page_query(
@@ -98,28 +108,31 @@ def page_query(
     status: str | Sequence[str] | None = None,
     after: str | None = None,
     limit: int = 20,
+    oldest_first: bool = False,
 ) -> Select[Any]:
     """The statement of one page (one row more than `limit`: is there a next page?)."""
     statuses = [status] if isinstance(status, str) else list(status or all_statuses())
     cursor = decode_cursor(after) if after is not None else None
     if len(statuses) == 1:
-        return _range(_COLUMNS, where, statuses[0], cursor, limit + 1)
+        return _range(_COLUMNS, where, statuses[0], cursor, limit + 1, oldest_first)
     # Several statuses: the sort keys of a page from each range, the page of those,
     # then its rows (the keys alone keep the statement cheap to build and the scans
     # to the index).
     keys = (Ticket.created_at, Ticket.id)
-    ranges = [select(_range(keys, where, s, cursor, limit + 1).subquery()) for s in statuses]
+    ranges = [
+        select(_range(keys, where, s, cursor, limit + 1, oldest_first).subquery()) for s in statuses
+    ]
     merged = union_all(*ranges).subquery()
     page = (
         select(merged.c.id)
-        .order_by(merged.c.created_at.desc(), merged.c.id.desc())
+        .order_by(*_order(merged.c.created_at, merged.c.id, oldest_first))
         .limit(limit + 1)
         .subquery()
     )
     return (
         select(*_COLUMNS)
         .join(page, page.c.id == Ticket.id)
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .order_by(*_order(Ticket.created_at, Ticket.id, oldest_first))
     )
 
 
@@ -130,15 +143,18 @@ def queue_page(
     status: str | Sequence[str] | None = None,
     after: str | None = None,
     limit: int = 20,
+    oldest_first: bool = False,
 ) -> QueuePage:
-    """One page of tickets, newest first.
+    """One page of tickets, newest first (`oldest_first`: the operators' work order).
 
     where: the viewer's scope (tickets.scope.visible_filter), None for all;
     status: one status, several, or None for all; after: the previous page's
     `next` (ValueError for a cursor this function did not make)."""
     if limit < 1:
         raise ValueError("limit must be 1 or more")
-    query = page_query(where=where, status=status, after=after, limit=limit)
+    query = page_query(
+        where=where, status=status, after=after, limit=limit, oldest_first=oldest_first
+    )
     rows = [QueueRow(*row) for row in session.execute(query)]
     items = rows[:limit]
     return QueuePage(items=items, next=encode_cursor(items[-1]) if len(rows) > limit else None)

@@ -1,6 +1,6 @@
 """Workflow actions on the command line (part of `python -m bot`).
 
-python -m bot tickets queue [--region CODE] [--agency CODE] [--json]
+python -m bot tickets queue [--region CODE] [--agency CODE] [--limit N] [--after CURSOR] [--json]
 python -m bot tickets forward|reroute|merge|reject|accept|progress|resolve NUMBER
                         --as STAFF_ID [--agency CODE] [--region CODE]
                         [--reason TEXT] [--note TEXT] [--into NUMBER] [--photo PATH]
@@ -18,42 +18,50 @@ from core.timestamps import format_wib
 
 
 def _cmd_queue(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    """The open tickets of a region or agency, oldest first, a page at a time."""
+    from sqlalchemy import and_
 
     from core.db import transaction
     from tickets.models import Ticket
+    from tickets.queue import queue_page
     from tickets.statuses import all_statuses
 
     open_statuses = [s.id for s in all_statuses().values() if s.open]
+    scope = [Ticket.region_code == args.region] if args.region else []
+    if args.agency:
+        scope.append(Ticket.agency_code == args.agency)
     with transaction() as session:
-        query = select(Ticket).where(Ticket.status.in_(open_statuses)).order_by(Ticket.id)
-        if args.region:
-            query = query.where(Ticket.region_code == args.region)
-        if args.agency:
-            query = query.where(Ticket.agency_code == args.agency)
-        rows: list[dict[str, Any]] = []
-        for t in session.scalars(query):
-            due = t.forward_due_at if t.status == "new" else t.act_due_at
-            rows.append(
-                {
-                    "number": t.number,
-                    "status": t.status,
-                    "category": t.category,
-                    "region": t.region_code,
-                    "agency": t.agency_code or t.suggested_agency_code,
-                    "due": due.isoformat() if due else None,
-                    "due_wib": format_wib(due) if due else "-",
-                }
-            )
+        try:
+            page = queue_page(
+                session=session, where=and_(*scope) if scope else None, status=open_statuses,
+                after=args.after, limit=args.limit, oldest_first=True,
+            )  # fmt: skip
+        except ValueError:
+            print(TEXTS.text("tickets", "bad_cursor"), file=sys.stderr)
+            return 1
+    rows: list[dict[str, Any]] = [
+        {
+            "number": t.number,
+            "status": t.status,
+            "category": t.category,
+            "region": t.region_code,
+            "agency": t.agency_code or t.suggested_agency_code,
+            "due": t.due_at.isoformat() if t.due_at else None,
+            "due_wib": format_wib(t.due_at) if t.due_at else "-",
+        }
+        for t in page.items
+    ]
     if args.json:
         print_json(rows)
-        return 0
-    for r in rows:
-        print(TEXTS.text(
-            "tickets", "queue_line", nomor=r["number"], status=r["status"],
-            kategori=r["category"], wilayah=r["region"] or "-",
-            instansi=r["agency"] or TEXTS.text("tickets", "no_agency"), batas=r["due_wib"],
-        ))  # fmt: skip
+    else:
+        for r in rows:
+            print(TEXTS.text(
+                "tickets", "queue_line", nomor=r["number"], status=r["status"],
+                kategori=r["category"], wilayah=r["region"] or "-",
+                instansi=r["agency"] or TEXTS.text("tickets", "no_agency"), batas=r["due_wib"],
+            ))  # fmt: skip
+    if page.next is not None:  # on stderr: --json output stays one JSON document
+        print(TEXTS.text("tickets", "next_page", cursor=page.next), file=sys.stderr)
     return 0
 
 
@@ -105,6 +113,9 @@ def register(tickets_sub: Any) -> None:
     queue.add_argument("--region")
     queue.add_argument("--agency")
     queue.add_argument("--json", action="store_true")
+    queue.add_argument("--limit", type=int, default=50, help="tickets per page")
+    queue.add_argument("--after", metavar="CURSOR",
+                       help="the page after this cursor (printed below the last)")  # fmt: skip
     queue.set_defaults(func=_cmd_queue)
 
     # "respond" is what operators call posting progress.

@@ -199,3 +199,44 @@ def test_the_cli_prints_a_page_and_the_cursor_of_the_next(
     assert [t["number"] for t in json.loads(out)] == numbers[3:] and err == ""
     assert main(["tickets", "list", "--after", "rusak"]) == 1
     assert "Kursor --after tidak dikenal" in capsys.readouterr().err
+
+
+def test_the_work_queue_pages_oldest_first(db: str) -> None:
+    open_ = ("new", "forwarded", "in_progress")
+    with transaction() as session:
+        _rows(session, 30)
+        oldest = list(reversed(_expected(session, Ticket.status.in_(open_))))
+        for size in (1, 4, 30):
+            assert _walk(session, size, status=open_, oldest_first=True) == oldest, size
+        assert _walk(session, 2, status="new", oldest_first=True) == list(
+            reversed(_expected(session, Ticket.status == "new"))
+        )
+
+
+def test_the_work_queue_of_a_region_reads_its_index_ranges(db: str) -> None:
+    """What `tickets queue` asks: a region's open tickets, oldest first, one index
+    range per open status (each cut to a page), never the region's whole history."""
+    with transaction() as session:
+        _spread(session, 3000)
+        analyze(session)
+        plan = plan_of(session, page_query(where=Ticket.region_code == "metro",
+                                           status=("new", "forwarded", "in_progress"),
+                                           oldest_first=True))  # fmt: skip
+        assert plan.count("ix_ticket_region_queue") == 3, plan
+        assert "ticket" not in full_scans(plan), plan
+
+
+def test_the_queue_cli_pages_a_regions_open_tickets_oldest_first(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with transaction() as session:
+        _rows(session, 10)
+        open_ = Ticket.status.in_(("new", "forwarded", "in_progress"))
+        oldest = list(reversed(_expected(session, open_, Ticket.region_code == "bandar_lampung")))
+    assert main(["tickets", "queue", "--region", "bandar_lampung", "--limit", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines()] == oldest[:2]
+    cursor = err.strip().rsplit(" ", 1)[-1]
+    args = ["tickets", "queue", "--region", "bandar_lampung", "--after", cursor, "--json"]
+    assert main(args) == 0
+    assert [t["number"] for t in json.loads(capsys.readouterr().out)] == oldest[2:]
