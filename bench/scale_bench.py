@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -51,6 +52,10 @@ class Measured:
     statements: float
 
 
+def _note(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def sizes() -> list[int]:
     raw = os.environ.get(SIZES_VARIABLE, "")
     return [int(s) for s in raw.split(",") if s.strip()] or list(DEFAULT_SIZES)
@@ -82,7 +87,8 @@ def measure(database_url: str, media_dir: Path, counter: scale_ops.StatementCoun
     from bot.workers import sweep_once
     from core.clock import FixedClock
 
-    grown = fill(size, seed=SEED, database_url=database_url)
+    grown = fill(size, seed=SEED, database_url=database_url, progress=_note)
+    _note(f"{label(size)}: filled in {grown.seconds:.0f} s, measuring")
     use_database(database_url, media_dir)
     clock = FixedClock(datetime.now(UTC))
     sweep_once(clock)  # what fell due since the fill: one sweep's worth remains

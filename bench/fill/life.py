@@ -24,6 +24,7 @@ from tickets.deadlines import act_due, forward_due, service_levels
 from tickets.enums import BreachKind, EventKind, TicketStatus
 
 NEVER = datetime.max.replace(tzinfo=UTC)
+FORWARDED = 1.0  # a roll above every operator's share: the ticket is forwarded
 # Agencies an operator picks for a category the routing leaves to them.
 TRIAGE_AGENCIES = tuple(a.code for a in all_agencies() if a.regional)
 
@@ -133,16 +134,20 @@ class Life:
                 self._step(story, withdrawn, EventKind.WITHDRAWN, TicketStatus.WITHDRAWN,
                            f"citizen:{citizen_id}")  # fmt: skip
                 return story
+            roll = FORWARDED  # too late: the operator had forwarded it
         if roll < (share := share + spread.REJECTED_SHARE):
             story.left_new = acted
             self._step(story, acted, "reject", TicketStatus.REJECTED, operator,
                        note=rng.choice(TEXTS["reject_reasons"]))  # fmt: skip
             return story
-        if roll < (share := share + spread.MERGED_SHARE) and (target := merge_target(acted)):
-            story.left_new, story.merged_into = acted, target
-            self._step(story, acted, "merge", TicketStatus.CLOSED, operator,
-                       data={"merged_into": target.number})  # fmt: skip
-            return story
+        if roll < (share := share + spread.MERGED_SHARE):
+            target = merge_target(acted)
+            if target is not None:
+                story.left_new, story.merged_into = acted, target
+                self._step(story, acted, "merge", TicketStatus.CLOSED, operator,
+                           data={"merged_into": target.number})  # fmt: skip
+                return story
+            roll = FORWARDED  # no open ticket to merge it into
         if roll < share + spread.NEGLECTED_SHARE:
             return story  # the region's operators never got to it
         self._forward(story, acted, category, region, operator, f"citizen:{citizen_id}")

@@ -151,10 +151,16 @@ def test_the_sweep_finds_only_what_the_last_sweep_before_the_fill_could_not(db: 
         grace = leaders_after if level == 2 else timedelta(0)
         # Past due, yet after the last sweep on the grid before NOW: not the fill's.
         assert due + grace < NOW < sweep_after(due + grace)
+    waiting = {(t.number, "forward") for t in by_number.values()
+               if t.status == TicketStatus.NEW and t.forward_due_at > NOW}  # fmt: skip
+    waiting |= {(t.number, "act") for t in by_number.values()
+                if t.act_due_at and t.act_due_at > NOW and is_open(t.status)}  # fmt: skip
     with transaction() as session:
         assert sweep(session=session, now=NOW).recorded == []
-        later = sweep(session=session, now=NOW + timedelta(days=2))
-    assert later.recorded  # the open tickets of the last days fall due
+        later = sweep(session=session, now=NOW + timedelta(days=10))
+    # The tickets still waiting, and only those, fall due in the next days.
+    assert waiting
+    assert {(number, kind) for number, kind, level in later.recorded if level == 1} == waiting
 
 
 def test_growing_adds_the_difference_and_the_same_seed_gives_the_same_rows(
