@@ -203,6 +203,9 @@ def main() -> int:
         )
         flood = flood_pg or {"calm": flood_error, "flood": flood_error,
                              "flood_answered": 0, "logged_in": 0}  # fmt: skip
+    from bench.scale_bench import scale_markdown
+
+    scale = scale_markdown()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -260,6 +263,17 @@ over the same server. The flooding number got {flood["flood_answered"]} answers:
 `RATE_MESSAGES_PER_MINUTE` its messages are kept in the log ({flood["logged_in"]}
 inbound rows in all) but not processed, and `PROCESSOR_WORKERS` workers keep the other
 conversations moving.
+
+## Scale: 10k / 100k / 1M tickets (bench/scale_bench.py)
+
+{scale}
+One fresh PostgreSQL database grown by `python -m bench.fill` (realistic tickets
+over the past year: citizens and contacts, histories, escalations, pins near
+Lampung's villages) to each size in turn; at each size every operation is the
+median of 3 runs after a warm-up, with the SQL statements it sends (a SQLAlchemy
+event listener). The sweep runs once after each fill, then each measured run is
+one sweep interval (5 minutes) later, as `bot serve` runs it; messages are a
+citizen with 3 tickets through the served channels' engine.
 
 ## Start-up and memory
 

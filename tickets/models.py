@@ -85,6 +85,8 @@ class Ticket(Base):
         Index("ix_ticket_region_queue", "region_code", "status", "created_at", "id"),
         Index("ix_ticket_agency_queue", "agency_code", "status", "created_at", "id"),
         Index("ix_ticket_status_created", "status", "created_at", "id"),
+        # A citizen's tickets (`status`), and one by its number in the year ("cek 123").
+        Index("ix_ticket_citizen_seq", "citizen_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -122,7 +124,7 @@ class Ticket(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: operators and the bot may edit the same ticket concurrently;
