@@ -5,7 +5,8 @@ SCALE_SIZES (default 10000,100000,1000000), and at each size every operation of
 bench/scale_ops.py is timed: the median of RUNS runs after one warm-up, with the
 SQL statements it sends (a SQLAlchemy event listener). The SLA sweep runs once
 after each fill (the breaches since the fill), then each measured run is one sweep
-interval later, as in `bot serve`. Prints a markdown table with the growth from
+interval later, as in `bot serve`, with the same number of tickets falling due in
+it at every size (scale_ops.NEWLY_DUE). Prints a markdown table with the growth from
 the first size to the last, and the acceptance checks of the issue.
 """
 
@@ -36,7 +37,7 @@ PIN, SWEEP, QUEUE, REPORT = "pin", "sweep", "queue", "report"
 TEXT, STATUS, CEK = "text", "status", "cek"
 LABELS = {
     PIN: "pin step of a complaint (`nearby_open_tickets`, per pin)",
-    SWEEP: "SLA sweep, steady state (`bot.workers.sweep_once`)",
+    SWEEP: f"SLA sweep round recording {scale_ops.NEWLY_DUE} new breaches (`sweep_once`)",
     QUEUE: f"operator work queue, 2 pages of {scale_ops.QUEUE_PAGE} (oldest open of a region)",
     REPORT: "`sla report` for one month",
     TEXT: 'message "halo min" (engine turn)',
@@ -67,10 +68,14 @@ def label(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
-def timed(counter: scale_ops.StatementCounter, run: Callable[[], None], per: int = 1) -> Measured:
+def timed(counter: scale_ops.StatementCounter, run: Callable[[], None], per: int = 1,
+          prepare: Callable[[], None] | None = None) -> Measured:  # fmt: skip
+    """Median of RUNS runs after a warm-up; `prepare` runs before each, untimed."""
     run()  # warm-up: caches, first connection, NLU model
     samples = []
     for _ in range(RUNS):
+        if prepare is not None:
+            prepare()
         with counter.counting():
             started = time.perf_counter()
             run()
@@ -97,7 +102,7 @@ def measure(database_url: str, media_dir: Path, counter: scale_ops.StatementCoun
     engine = durable_engine(database_url=database_url)
     results = {
         PIN: timed(counter, scale_ops.pin_step(rng, PINS_PER_RUN), per=PINS_PER_RUN),
-        SWEEP: timed(counter, scale_ops.sweep(clock)),
+        SWEEP: timed(counter, scale_ops.sweep(clock), prepare=scale_ops.sweep_due(clock)),
         QUEUE: timed(counter, scale_ops.queue(scale_ops.operator_of())),
         REPORT: timed(counter, scale_ops.month_report(clock.now)),
         TEXT: timed(counter, scale_ops.message(engine, citizen, "halo min")),

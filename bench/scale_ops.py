@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -132,6 +132,11 @@ def pin_step(rng: random.Random, pins: int) -> Callable[[], None]:
     return run
 
 
+# Tickets that fall due in each measured sweep round, at every size: the round's work
+# is the same, so its cost says what the open backlog and the history add to it.
+NEWLY_DUE = 20
+
+
 def sweep(clock: FixedClock) -> Callable[[], None]:
     """One sweep round as `bot serve` runs it, the clock a sweep interval later each time."""
     from bot.workers import sweep_once
@@ -142,6 +147,26 @@ def sweep(clock: FixedClock) -> Callable[[], None]:
         sweep_once(clock)
 
     return run
+
+
+def sweep_due(clock: FixedClock) -> Callable[[], None]:
+    """Before a measured round: NEWLY_DUE new tickets get a forwarding deadline inside
+    the next interval (as a re-route gives one), so the round records as many breaches
+    at 10k as at 1M."""
+    from tickets.deadlines import service_levels
+
+    def prepare() -> None:
+        due = clock.now + service_levels().sweep_every / 2
+        with transaction() as session:
+            ids = select(Ticket.id).where(Ticket.status == "new").order_by(func.random())
+            chosen = list(session.scalars(ids.limit(NEWLY_DUE)))
+            session.execute(
+                update(Ticket)
+                .where(Ticket.id.in_(chosen))
+                .values(forward_due_at=due, escalation_due_at=due)
+            )
+
+    return prepare
 
 
 def queue(operator: StaffUser) -> Callable[[], None]:
