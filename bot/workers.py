@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from bot.outbox import OutboxWorker, delivery_finder
@@ -128,6 +129,13 @@ class Workers:
         self._running: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
+        if self.tasks:
+            # The turns and every database step run in threads (asyncio.to_thread): as
+            # many as the pool has connections, and a few for what holds none.
+            threads = get_settings().database_pool_size + 8
+            asyncio.get_running_loop().set_default_executor(
+                ThreadPoolExecutor(max_workers=threads, thread_name_prefix="laporin")
+            )
         self._stop.clear()
         self._running = [asyncio.create_task(task(self._stop)) for task in self.tasks]
 

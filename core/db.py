@@ -8,6 +8,7 @@ transaction when there is one, so that handling one message stays atomic.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,6 +16,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.settings import get_settings
@@ -45,9 +47,34 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _make_sqlite_transactions_immediate(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    pool = get_settings().database_pool_size
+    engine = create_engine(url, pool_size=pool, max_overflow=pool // 2, hide_parameters=True)
     event.listen(engine, "handle_error", _drop_server_detail)
+    _ping_after_idle(engine)
     return engine
+
+
+# A pooled connection idle this long is pinged before use: one that went away (a
+# database restart, a dropped network path) is replaced before a turn needs it.
+# Busy connections skip the round trip; one that breaks mid-transaction invalidates
+# the pool, and the queues retry what it was doing.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # the pool opens a new connection instead
+            raise DisconnectionError() from error
 
 
 def _drop_server_detail(context: Any) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Mapped, Session, aliased
 
 from core.timestamps import utcnow
@@ -88,10 +88,11 @@ class JobQueue(Generic[RowT]):
     lease: timedelta | None = None
     # The column that says when a job was queued (its age in `oldest_pending`).
     queued_at: str = "created_at"
-    # A column naming the conversation a job belongs to: a job is only claimed when
-    # no earlier job of its conversation is waiting or being worked on, so several
-    # workers keep each conversation in order and run different ones side by side.
-    ordered_by: str | None = None
+    # The column (or columns) naming the conversation a job belongs to: a job is only
+    # claimed when no earlier job of its conversation is waiting or being worked on,
+    # so several workers keep each conversation in order and run different ones side
+    # by side (and `claim_followers` takes the rest of a conversation with its first).
+    ordered_by: str | tuple[str, ...] | None = None
 
     def claim(
         self,
@@ -107,7 +108,7 @@ class JobQueue(Generic[RowT]):
         (a setting), for a queue that has one.
 
         FOR UPDATE SKIP LOCKED lets several workers share a queue on PostgreSQL;
-        SQLite serialises writers anyway.
+        SQLite serialises writers anyway. One SELECT and one UPDATE, whatever `limit`.
         """
         model = self.model
         now = now or utcnow()
@@ -120,27 +121,91 @@ class JobQueue(Generic[RowT]):
         rows = list(
             session.scalars(query.order_by(model.id).limit(limit).with_for_update(skip_locked=True))
         )
-        claimed = []
-        for row in rows:
-            if row.status == self.claimed and self.policy.exhausted(row.attempts):
-                _assign(row, status=self.failed, last_error="claimed and never settled")
-                continue
-            values: dict[str, object] = {"status": self.claimed, "attempts": row.attempts + 1}
-            if self.lease is not None:
-                values["next_attempt_at"] = now + (lease or self.lease)
-            _assign(row, **values)
-            claimed.append(row)
-        session.flush()
+        exhausted = self.policy.exhausted
+        dead = [r.id for r in rows if r.status == self.claimed and exhausted(r.attempts)]
+        if dead:
+            self._set(session, dead, status=self.failed, last_error="claimed and never settled")
+        claimed = [row for row in rows if row.id not in dead]
+        self._mark_claimed(session, claimed, now, lease)
         return claimed
+
+    def claim_followers(
+        self,
+        *,
+        session: Session,
+        leaders: Sequence[RowT],
+        now: datetime | None = None,
+        lease: timedelta | None = None,
+    ) -> list[RowT]:
+        """For an `ordered_by` queue: the due rows that follow `leaders` (just claimed,
+        each the first of its conversation) in their conversations, oldest first,
+        claimed too. A conversation stops at its first row not due (a retry waiting):
+        what follows waits with it. No other worker takes these rows meanwhile: each
+        has an earlier row of its conversation claimed."""
+        if self.ordered_by is None or not leaders:
+            return []
+        now = now or utcnow()
+        first = {self._key_of(row): row.id for row in leaders}
+        rows = session.scalars(
+            select(self.model)
+            .where(
+                self._key_in(list(first)),
+                self.model.status == self.pending,
+                self.model.id > min(first.values()),
+            )
+            .order_by(self.model.id)
+            .with_for_update(skip_locked=True)
+        )
+        followers, stopped = [], set()
+        for row in rows:
+            key = self._key_of(row)
+            if key in stopped or row.id < first[key]:
+                continue
+            if row.next_attempt_at > now:
+                stopped.add(key)
+                continue
+            followers.append(row)
+        self._mark_claimed(session, followers, now, lease)
+        return followers
+
+    def _mark_claimed(
+        self, session: Session, rows: Sequence[RowT], now: datetime, lease: timedelta | None
+    ) -> None:
+        if not rows:
+            return
+        values: dict[str, object] = {"status": self.claimed, "attempts": self.model.attempts + 1}
+        if self.lease is not None:
+            values["next_attempt_at"] = now + (lease or self.lease)
+        self._set(session, [row.id for row in rows], **values)
+
+    def _set(self, session: Session, ids: Sequence[int], **values: object) -> None:
+        # "evaluate" gives the loaded rows the same values: nothing is read again.
+        session.execute(
+            update(self.model).where(self.model.id.in_(ids)).values(**values),
+            execution_options={"synchronize_session": "evaluate"},
+        )
+
+    def _columns(self) -> tuple[str, ...]:
+        ordered = self.ordered_by or ()
+        return (ordered,) if isinstance(ordered, str) else ordered
+
+    def _key_of(self, row: RowT) -> tuple[object, ...]:
+        return tuple(getattr(row, column) for column in self._columns())
+
+    def _key_in(self, keys: list[tuple[object, ...]]) -> ColumnElement[bool]:
+        columns = [getattr(self.model, column) for column in self._columns()]
+        if len(columns) == 1:
+            return columns[0].in_([key[0] for key in keys])
+        return tuple_(*columns).in_(keys)
 
     def _first_of_its_conversation(self) -> ColumnElement[bool]:
         model = self.model
-        key = getattr(model, self.ordered_by or "")
         earlier = aliased(model)
+        columns = self._columns()
         return or_(
-            key.is_(None),
+            *(getattr(model, column).is_(None) for column in columns),
             ~exists().where(
-                getattr(earlier, self.ordered_by or "") == key,
+                *(getattr(earlier, column) == getattr(model, column) for column in columns),
                 earlier.id < model.id,
                 earlier.status.in_((self.pending, self.claimed)),
             ),
@@ -151,6 +216,34 @@ class JobQueue(Generic[RowT]):
         if self.done_at is not None:
             values[self.done_at] = now or utcnow()
         session.execute(update(self.model).where(self.model.id == job_id).values(**values))
+
+    def finish_many(
+        self, *, session: Session, job_ids: Sequence[int], now: datetime | None = None
+    ) -> None:
+        """Several jobs done, in one statement."""
+        if not job_ids:
+            return
+        values: dict[str, Any] = {"status": self.done, "last_error": None}
+        if self.done_at is not None:
+            values[self.done_at] = now or utcnow()
+        session.execute(update(self.model).where(self.model.id.in_(job_ids)).values(**values))
+
+    def release_many(
+        self, *, session: Session, job_ids: Sequence[int], now: datetime | None = None
+    ) -> None:
+        """Claimed jobs not worked on after all (an earlier job of their conversation
+        must go first): pending again, the claim's attempt given back."""
+        if not job_ids:
+            return
+        session.execute(
+            update(self.model)
+            .where(self.model.id.in_(job_ids), self.model.status == self.claimed)
+            .values(
+                status=self.pending,
+                attempts=self.model.attempts - 1,
+                next_attempt_at=now or utcnow(),
+            )
+        )
 
     def retry(
         self,

@@ -5,6 +5,10 @@ then records the outcome. A worker that dies between sending and recording leave
 the row "sending": it is sent again when its lease runs out, or at once when the
 channel's worker starts again. The one duplicate that can follow is better than
 a citizen who never gets their ticket number, which is what a reply carries.
+
+Each chat's rows go in order: a row is claimed only when no earlier row of its chat
+waits or is being sent, and with it the chat's next due rows (one claim per chat
+and round, many chats per claim).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ OUTBOX = JobQueue(
     failed=FAILED,
     done_at="sent_at",
     lease=timedelta(minutes=5),
+    ordered_by=("channel", "user_key"),
 )
 
 
@@ -195,20 +200,37 @@ def claim_due(
     limit: int = 50,
     now: datetime | None = None,
     user_key: str | None = None,
+    replies: bool | None = None,
 ) -> list[Notification]:
-    """Due pending notifications of `channel` (of one `user_key` if given), marked
-    "sending" (oldest first)."""
+    """Due notifications of up to `limit` chats of `channel` (of one `user_key` if
+    given), marked "sending", oldest first: each chat's first waiting row and the due
+    rows after it. `replies`: True for chats whose first row is a conversation reply,
+    False for those whose first row is ticket news or an alert, None for both."""
     where = [Notification.channel == channel]
     if user_key is not None:
         where.append(Notification.user_key == user_key)
-    return OUTBOX.claim(
-        session=session, limit=limit, now=now, where=tuple(where),
-        lease=get_settings().queue_lease,
-    )  # fmt: skip
+    if replies is not None:
+        where.append(Notification.reply.is_not(None) if replies else Notification.reply.is_(None))
+    lease = get_settings().queue_lease
+    first = OUTBOX.claim(session=session, limit=limit, now=now, where=tuple(where), lease=lease)
+    rest = OUTBOX.claim_followers(session=session, leaders=first, now=now, lease=lease)
+    return sorted(first + rest, key=lambda row: row.id)
 
 
 def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:
     OUTBOX.finish(session=session, job_id=notification_id, now=now)
+
+
+def mark_sent_many(
+    *, session: Session, notification_ids: Sequence[int], now: datetime | None = None
+) -> None:
+    OUTBOX.finish_many(session=session, job_ids=notification_ids, now=now)
+
+
+def release(*, session: Session, notification_ids: Sequence[int]) -> None:
+    """Claimed but not sent (an earlier message of the chat is to be retried first):
+    back in the queue behind it."""
+    OUTBOX.release_many(session=session, job_ids=notification_ids)
 
 
 def retry_later(
