@@ -30,9 +30,10 @@ def _counted(*_: Any) -> None:
 
 
 def _write_counts(folder: Path) -> None:
-    target = folder / str(os.getpid())
+    target, partial = folder / str(os.getpid()), folder / f".{os.getpid()}"
     while True:
-        target.write_text(str(_count))
+        partial.write_text(str(_count))
+        partial.replace(target)  # whole, never half written, when the bench reads it
         time.sleep(0.2)
 
 

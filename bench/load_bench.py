@@ -132,7 +132,7 @@ class Counters:
             if again - xacts <= 3:
                 break
             xacts = again
-        statements = sum(int(p.read_text() or 0) for p in self.dir.iterdir())
+        statements = sum(int(p.read_text() or 0) for p in self.dir.glob("[0-9]*"))
         with self.engine.connect() as conn:
             query = text("SELECT pid FROM pg_stat_activity WHERE datname = :n")
             backends = [int(pid) for pid in conn.scalars(query, {"n": self.name})]
@@ -215,6 +215,7 @@ def _step(channel: Channel, base: str, step_no: int, rate: int, seconds: float, 
         statements=(after["statements"] - before["statements"]) / messages,
         transactions=(after["xacts"] - before["xacts"]) / messages,
         server_cores=(after["server_cpu"] - before["server_cpu"]) / span,
+        server_ms=(after["server_cpu"] - before["server_cpu"]) * 1000 / messages,
         postgres_cores=(after["postgres_cpu"] - before["postgres_cpu"]) / span,
     )  # fmt: skip
     return row
@@ -288,7 +289,8 @@ def _line(kind: str, row: dict[str, Any]) -> str:
             f"{row['reply_p50']:.0f} p99 {row['reply_p99']:.0f} ms, lost "
             f"{row['messages'] - row['answered']}, backlog {row['backlog']}, "
             f"{row['statements']:.1f} stmts {row['transactions']:.2f} xacts/msg, server "
-            f"{row['server_cores']:.2f} cores, postgres {row['postgres_cores']:.2f}")  # fmt: skip
+            f"{row['server_cores']:.2f} cores ({row['server_ms']:.1f} ms/msg), postgres "
+            f"{row['postgres_cores']:.2f}")  # fmt: skip
 
 
 def grows_at(result: dict[str, Any]) -> str:
@@ -303,8 +305,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         "| offered msg/s | answered msg/s | ack p50 / p99 ms | reply p50 / p99 ms | lost | "
         "backlog at end | SQL statements / msg | transactions / msg | server cores | "
-        "PostgreSQL cores |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "server CPU ms / msg | PostgreSQL cores |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in result["rows"]:
         lost = r["messages"] - r["answered"] + r["unacked"]
@@ -312,7 +314,8 @@ def table(result: dict[str, Any]) -> str:
             f"| {r['rate']} | {r['answered_per_s']:.0f} | {r['ack_p50']:.1f} / "
             f"{r['ack_p99']:.1f} | {r['reply_p50']:.0f} / {r['reply_p99']:.0f} | {lost} of "
             f"{r['messages']} | {r['backlog']} | {r['statements']:.1f} | "
-            f"{r['transactions']:.2f} | {r['server_cores']:.2f} | {r['postgres_cores']:.2f} |"
+            f"{r['transactions']:.2f} | {r['server_cores']:.2f} | {r['server_ms']:.1f} | "
+            f"{r['postgres_cores']:.2f} |"
         )
     return "\n".join(lines)
 

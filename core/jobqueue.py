@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, tuple_, update
@@ -117,7 +118,7 @@ class JobQueue(Generic[RowT]):
             due = or_(due, model.status == self.claimed)
         query = select(model).where(and_(due, model.next_attempt_at <= now), *where)
         if self.ordered_by is not None:
-            query = query.where(self._first_of_its_conversation())
+            query = query.where(self._first_of_its_conversation)
         rows = list(
             session.scalars(query.order_by(model.id).limit(limit).with_for_update(skip_locked=True))
         )
@@ -198,7 +199,9 @@ class JobQueue(Generic[RowT]):
             return columns[0].in_([key[0] for key in keys])
         return tuple_(*columns).in_(keys)
 
+    @cached_property
     def _first_of_its_conversation(self) -> ColumnElement[bool]:
+        # Built once: an alias of the model copies every column, each time it is made.
         model = self.model
         earlier = aliased(model)
         columns = self._columns()

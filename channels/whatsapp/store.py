@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
+from core.db import insert_new
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -128,20 +129,14 @@ def record_event(*, session: Session, body: bytes) -> int | None:
     """Keep a verified webhook body; None when the identical body came before.
     ValueError, before anything is written, when the body is not a JSON object."""
     data = parse_event_body(body)
-    digest = hashlib.sha256(body).hexdigest()
-    if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
-        return None
-    event = WhatsAppEvent(
-        body_sha256=digest, body=data, status=PENDING, conversation_key=_first_sender(data)
-    )
+    values: dict[str, Any] = {
+        "body_sha256": hashlib.sha256(body).hexdigest(), "body": data, "status": PENDING,
+        "conversation_key": _first_sender(data),
+    }  # fmt: skip
     if _is_photo(data):  # let the rest of an album arrive first (processor.py)
-        event.next_attempt_at = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:  # the same redelivery, racing: already kept
-        return None
-    return event.id
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
+    event_id = insert_new(session, WhatsAppEvent, values, unique="body_sha256")
+    return int(event_id) if event_id is not None else None
 
 
 @dataclass(frozen=True)
