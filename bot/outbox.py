@@ -72,14 +72,10 @@ def _attach(outbound: Outbound, extras: Extras) -> None:
         outbound.venue = Venue(pin.latitude, pin.longitude, pin.title, pin.address)
 
 
-def _chats(rows: list[Notification]) -> list[list[_Claimed]]:
-    """Claimed rows by chat, each chat's in order."""
-    chats: dict[str, list[_Claimed]] = {}
-    for r in rows:
-        chats.setdefault(r.user_key, []).append(
-            _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r), r.reply)
-        )
-    return list(chats.values())
+def _claimed(rows: list[Notification]) -> list[_Claimed]:
+    return [
+        _Claimed(r.id, r.user_key, r.response, dict(r.variables), _extras(r), r.reply) for r in rows
+    ]
 
 
 class OutboxWorker:
@@ -110,32 +106,41 @@ class OutboxWorker:
         self.database_url = database_url
         self.requeue_at_start = requeue_at_start
         self._sending: dict[str, bool] = {}  # chats in flight -> is it news
-        # Set when replies were queued (or settled): deliver now, not at the next poll.
+        # Set to deliver now, not at the next poll (`poke`).
         self.wake = asyncio.Event()
-        self.settlement = Settlement(self.channel, self.database_url, on_settled=self.wake.set)
+        # New rows came while chats were in flight, or the last claim filled its room:
+        # claim again once outcomes are settled (a chat's next rows wait for that).
+        self._missed = False
+        self.settlement = Settlement(self.channel, self.database_url, on_settled=self._settled)
+
+    def poke(self) -> None:
+        """Replies (or news) were queued: deliver them now."""
+        if self._sending:
+            self._missed = True
+        self.wake.set()
+
+    def _settled(self) -> None:
+        if self._missed:
+            self.wake.set()
 
     # --- claiming ------------------------------------------------------------------
 
     def _claim(self, room: int, news_room: int) -> list[tuple[list[_Claimed], bool]]:
-        """Up to `room` chats: first those whose first row is a reply, then up to
-        `news_room` others; in one transaction."""
-        claimed: list[tuple[list[_Claimed], bool]] = []
+        """Up to `room` chats, replies first, at most `news_room` starting with news."""
         with transaction(self.database_url) as session:
-            for is_news in (False, True):
-                limit = room - len(claimed)
-                if is_news:
-                    limit = min(limit, news_room)
-                if limit > 0:
-                    rows = notifications.claim_due(
-                        session=session, channel=self.channel, limit=limit,
-                        user_key=self.user_key, replies=not is_news,
-                    )  # fmt: skip
-                    claimed += [(chat, is_news) for chat in _chats(rows)]
-        return claimed
+            runs = notifications.claim_chats(
+                session=session, channel=self.channel, chats=room, news=news_room,
+                user_key=self.user_key,
+            )  # fmt: skip
+            return [(_claimed(run), run[0].reply is None) for run in runs]
 
     async def _claim_chats(self, room: int) -> list[tuple[list[_Claimed], bool]]:
         news_room = self.news_slots - sum(self._sending.values())
+        # Rows of chats in flight are not claimed now: they wait for the settlement.
+        self._missed = bool(self._sending)
         claimed = await asyncio.to_thread(self._claim, room, news_room)
+        if len(claimed) >= room:
+            self._missed = True
         for chat, is_news in claimed:
             self._sending[chat[0].user_key] = is_news
         return claimed

@@ -74,7 +74,7 @@ def telegram_tasks(
         engine=adapter.engine,
         deliver=telegram_deliver(application.bot, adapter.labels),
     )
-    adapter.replies_queued = outbox.wake.set
+    adapter.replies_queued = outbox.poke
     tasks: list[Task] = [processor_of(application).run, outbox.run]
     if polling:
         settings = settings or get_settings()
@@ -96,7 +96,7 @@ def whatsapp_tasks(channel: WhatsAppChannel) -> list[Task]:
         idle_seconds=channel.idle_seconds,
         database_url=database_url,
     )
-    channel.processor.replies_queued = outbox.wake.set
+    channel.processor.replies_queued = outbox.poke
     if channel.processor.find_delivery is None:
         channel.processor.find_delivery = delivery_finder(channel.engine, database_url)
     return [channel.processor.run, outbox.run]

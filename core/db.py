@@ -138,15 +138,18 @@ def transaction(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+def upsert(session: Session) -> Any:
+    """The backend's INSERT with ON CONFLICT (PostgreSQL's and SQLite's are alike)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def insert_new(session: Session, model: type[Any], values: dict[str, Any], *, unique: str) -> Any:
     """Insert a row unless one with the same `unique` column value exists; its id, or
     None when it existed. One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING),
     also when two writers race."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique])
-        .returning(model.id)
+        upsert(session)(model).values(**values)
+        .on_conflict_do_nothing(index_elements=[unique]).returning(model.id)
     )  # fmt: skip
     return session.scalar(statement)
 

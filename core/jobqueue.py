@@ -17,13 +17,24 @@ without a lease delivers at most once: an unsettled claim stays claimed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, aliased
 
 from core.timestamps import utcnow
@@ -92,7 +103,7 @@ class JobQueue(Generic[RowT]):
     # The column (or columns) naming the conversation a job belongs to: a job is only
     # claimed when no earlier job of its conversation is waiting or being worked on,
     # so several workers keep each conversation in order and run different ones side
-    # by side (and `claim_followers` takes the rest of a conversation with its first).
+    # by side (and `claim_runs` takes the rest of a conversation with its first).
     ordered_by: str | tuple[str, ...] | None = None
 
     def claim(
@@ -130,44 +141,78 @@ class JobQueue(Generic[RowT]):
         self._mark_claimed(session, claimed, now, lease)
         return claimed
 
-    def claim_followers(
+    def claim_runs(
         self,
         *,
         session: Session,
-        leaders: Sequence[RowT],
+        pick: Callable[[list[list[RowT]]], list[list[RowT]]],
+        limit: int,
         now: datetime | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+        order_by: Sequence[ColumnElement[Any]] = (),
         lease: timedelta | None = None,
-    ) -> list[RowT]:
-        """For an `ordered_by` queue: the due rows that follow `leaders` (just claimed,
-        each the first of its conversation) in their conversations, oldest first,
-        claimed too. A conversation stops at its first row not due (a retry waiting):
-        what follows waits with it. No other worker takes these rows meanwhile: each
-        has an earlier row of its conversation claimed."""
-        if self.ordered_by is None or not leaders:
-            return []
+    ) -> list[list[RowT]]:
+        """For an `ordered_by` queue: runs of conversations, claimed in one SELECT and
+        one UPDATE. A run is a conversation's first open job, when due and nothing of
+        its conversation is being worked on, with its due jobs after it (up to one
+        that is not due: what follows waits with it). `pick` chooses among the runs
+        found (at most `limit` jobs, ordered by `order_by`, then oldest first); the
+        rest stay as they were.
+
+        A job is taken only in a run that starts with its conversation's first open
+        job: a worker that skipped a job locked by another (SKIP LOCKED) never takes
+        the jobs after it out of order."""
+        model, earlier = self.model, self._earlier
         now = now or utcnow()
-        first = {self._key_of(row): row.id for row in leaders}
-        rows = session.scalars(
-            select(self.model)
-            .where(
-                self._key_in(list(first)),
-                self.model.status == self.pending,
-                self.model.id > min(first.values()),
-            )
-            .order_by(self.model.id)
-            .with_for_update(skip_locked=True)
+        claimed_due = model.status == self.claimed
+        if self.lease is None:
+            claimed_due = and_(claimed_due, false())
+        due = and_(or_(model.status == self.pending, claimed_due), model.next_attempt_at <= now)
+        waiting = or_(
+            and_(earlier.status == self.pending, earlier.next_attempt_at > now),
+            and_(earlier.status == self.claimed,
+                 earlier.next_attempt_at > now if self.lease is not None else true()),
+        )  # fmt: skip
+        first = ~exists().where(self._same_and_earlier, earlier.status.in_(self._open))
+        query = (
+            select(model, first.label("first"))
+            .where(due, ~exists().where(self._same_and_earlier, waiting), *where)
+            .order_by(*order_by, model.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=model)
         )
-        followers, stopped = [], set()
-        for row in rows:
+        runs: dict[tuple[object, ...], list[RowT]] = {}
+        for row, is_first in session.execute(query):
             key = self._key_of(row)
-            if key in stopped or row.id < first[key]:
-                continue
-            if row.next_attempt_at > now:
-                stopped.add(key)
-                continue
-            followers.append(row)
-        self._mark_claimed(session, followers, now, lease)
-        return followers
+            if key in runs:
+                runs[key].append(row)
+            elif is_first:
+                runs[key] = [row]
+        ordered = [sorted(run, key=lambda r: r.id) for run in runs.values()]
+        picked = pick(ordered)
+        rows = [row for run in picked for row in run]
+        exhausted = self.policy.exhausted
+        dead = [r.id for r in rows if r.status == self.claimed and exhausted(r.attempts)]
+        if dead:
+            self._set(session, dead, status=self.failed, last_error="claimed and never settled")
+        self._mark_claimed(session, [r for r in rows if r.id not in dead], now, lease)
+        return [[r for r in run if r.id not in dead] for run in picked]
+
+    @cached_property
+    def _earlier(self) -> Any:
+        return aliased(self.model)
+
+    @cached_property
+    def _open(self) -> tuple[str, str]:
+        return (self.pending, self.claimed)
+
+    @cached_property
+    def _same_and_earlier(self) -> ColumnElement[bool]:
+        model, earlier = self.model, self._earlier
+        return and_(
+            *(getattr(earlier, c) == getattr(model, c) for c in self._columns()),
+            earlier.id < model.id,
+        )
 
     def _mark_claimed(
         self, session: Session, rows: Sequence[RowT], now: datetime, lease: timedelta | None
@@ -193,25 +238,12 @@ class JobQueue(Generic[RowT]):
     def _key_of(self, row: RowT) -> tuple[object, ...]:
         return tuple(getattr(row, column) for column in self._columns())
 
-    def _key_in(self, keys: list[tuple[object, ...]]) -> ColumnElement[bool]:
-        columns = [getattr(self.model, column) for column in self._columns()]
-        if len(columns) == 1:
-            return columns[0].in_([key[0] for key in keys])
-        return tuple_(*columns).in_(keys)
-
     @cached_property
     def _first_of_its_conversation(self) -> ColumnElement[bool]:
         # Built once: an alias of the model copies every column, each time it is made.
-        model = self.model
-        earlier = aliased(model)
-        columns = self._columns()
         return or_(
-            *(getattr(model, column).is_(None) for column in columns),
-            ~exists().where(
-                *(getattr(earlier, column) == getattr(model, column) for column in columns),
-                earlier.id < model.id,
-                earlier.status.in_((self.pending, self.claimed)),
-            ),
+            *(getattr(self.model, column).is_(None) for column in self._columns()),
+            ~exists().where(self._same_and_earlier, self._earlier.status.in_(self._open)),
         )
 
     def finish(self, *, session: Session, job_id: int, now: datetime | None = None) -> None:

@@ -67,10 +67,12 @@ async def run_dispatcher(
     """Claim jobs (`claim(room)` returns at most `room`) and `handle` each in a task of
     its own, `concurrency` at a time, until `stop`; then wait for those running.
 
-    It claims again at once while claims fill every free slot; otherwise when a job
-    ends (its conversation's next job may be due), when `wake` is set (new work), or
-    after `idle_seconds`. A failing claim or job is logged: the loop goes on, and an
-    unsettled job comes back when its lease runs out.
+    It claims again at once while claims fill every free slot; otherwise when `wake`
+    is set (new work), after `idle_seconds`, or when a job ends if work may wait
+    that the last claim could not take (it filled every slot, or ran while jobs were
+    in flight: their conversations' next jobs wait for them). A failing claim or job
+    is logged: the loop goes on, and an unsettled job comes back when its lease runs
+    out.
     """
     loop = asyncio.get_running_loop()
     running: set[asyncio.Task[None]] = set()
@@ -87,27 +89,33 @@ async def run_dispatcher(
         running.discard(task)
         freed.set()
 
+    more = False
     while not stop.is_set():
         wake.clear()
         freed.clear()
         room = concurrency - len(running)
         claimed: Sequence[T] = ()
-        if room > 0:
+        if room <= 0:
+            more = True
+        else:
             pause = last_claim + gather_seconds - loop.time()
             if pause > 0:
                 await asyncio.sleep(pause)
             last_claim = loop.time()
+            busy = bool(running)
             try:
                 claimed = await claim(room)
             except Exception:
                 log.exception("%s: claim failed", name)
+            more = busy or len(claimed) >= room
             for job in claimed:
                 task = asyncio.create_task(guarded(job))
                 running.add(task)
                 task.add_done_callback(done)
             if claimed and len(claimed) >= room:
                 continue
-        waiters = [asyncio.ensure_future(e.wait()) for e in (stop, wake, freed)]
+        events = (stop, wake, freed) if more else (stop, wake)
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
         try:
             await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:

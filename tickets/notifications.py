@@ -193,6 +193,38 @@ def notify_staff(
     return [n for n in queued if n is not None]
 
 
+# Rows a claim reads per chat it may take (a chat's run is mostly one or two).
+ROWS_PER_CHAT = 4
+
+
+def claim_chats(
+    *,
+    session: Session,
+    channel: str,
+    chats: int,
+    news: int,
+    now: datetime | None = None,
+    user_key: str | None = None,
+) -> list[list[Notification]]:
+    """Due notifications of up to `chats` chats of `channel` (of one `user_key` if
+    given), marked "sending": each chat's first waiting row with the due rows after
+    it, in order. Chats whose first row is a conversation reply come first; at most
+    `news` of them start with ticket news or an alert. One SELECT and one UPDATE."""
+
+    def pick(runs: list[list[Notification]]) -> list[list[Notification]]:
+        replies = [run for run in runs if run[0].reply is not None]
+        others = [run for run in runs if run[0].reply is None][: max(0, news)]
+        return (replies + others)[:chats]
+
+    where = [Notification.channel == channel]
+    if user_key is not None:
+        where.append(Notification.user_key == user_key)
+    return OUTBOX.claim_runs(
+        session=session, pick=pick, limit=chats * ROWS_PER_CHAT, now=now, where=where,
+        order_by=(Notification.reply.is_(None),), lease=get_settings().queue_lease,
+    )  # fmt: skip
+
+
 def claim_due(
     *,
     session: Session,
@@ -200,21 +232,11 @@ def claim_due(
     limit: int = 50,
     now: datetime | None = None,
     user_key: str | None = None,
-    replies: bool | None = None,
 ) -> list[Notification]:
-    """Due notifications of up to `limit` chats of `channel` (of one `user_key` if
-    given), marked "sending", oldest first: each chat's first waiting row and the due
-    rows after it. `replies`: True for chats whose first row is a conversation reply,
-    False for those whose first row is ticket news or an alert, None for both."""
-    where = [Notification.channel == channel]
-    if user_key is not None:
-        where.append(Notification.user_key == user_key)
-    if replies is not None:
-        where.append(Notification.reply.is_not(None) if replies else Notification.reply.is_(None))
-    lease = get_settings().queue_lease
-    first = OUTBOX.claim(session=session, limit=limit, now=now, where=tuple(where), lease=lease)
-    rest = OUTBOX.claim_followers(session=session, leaders=first, now=now, lease=lease)
-    return sorted(first + rest, key=lambda row: row.id)
+    """The rows `claim_chats` claims for up to `limit` chats, oldest first."""
+    runs = claim_chats(session=session, channel=channel, chats=limit, news=limit, now=now,
+                       user_key=user_key)  # fmt: skip
+    return sorted((row for run in runs for row in run), key=lambda row: row.id)
 
 
 def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:

@@ -10,12 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
-from core.db import insert_new
+from core.db import insert_new, upsert
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -179,18 +178,16 @@ def requeue_interrupted(*, session: Session) -> int:
 
 
 def record_inbound(*, session: Session, wa_id: str, at: datetime) -> None:
-    row = session.get(WhatsAppWindow, wa_id, with_for_update=True)
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(WhatsAppWindow(wa_id=wa_id, last_inbound_at=at))
-            return
-        except IntegrityError:
-            row = session.get(WhatsAppWindow, wa_id, with_for_update=True, populate_existing=True)
-            if row is None:
-                raise
-    if at > row.last_inbound_at:
-        row.last_inbound_at = at
+    """Open the user's window, or move it on (never back): one statement, also when
+    two writers race."""
+    insert = upsert(session)(WhatsAppWindow).values(wa_id=wa_id, last_inbound_at=at)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["wa_id"],
+            set_={"last_inbound_at": insert.excluded.last_inbound_at},
+            where=insert.excluded.last_inbound_at > WhatsAppWindow.last_inbound_at,
+        )
+    )
 
 
 def window_open(*, session: Session, wa_id: str, now: datetime | None = None) -> bool:

@@ -204,8 +204,8 @@ def test_one_claim_takes_many_chats_in_a_constant_number_of_statements(db: str) 
     small = _claim_statements(db, chats=2, rows=2)
     large = _claim_statements(db, chats=8, rows=3)
     assert (small[0], large[0]) == (4, 24)
-    assert small[1] == large[1] <= 6, (small, large)
-    assert small[1] >= 4  # leaders, their claim, followers, theirs
+    # One SELECT and one UPDATE (and SQLite's BEGIN IMMEDIATE), whatever the rows.
+    assert small[1] == large[1] <= 3, (small, large)
 
 
 def test_outcomes_that_come_in_together_are_settled_in_one_transaction(db: str) -> None:
