@@ -141,8 +141,12 @@ class Counters:
                 "postgres_cpu": _cpu_seconds(backends)}  # fmt: skip
 
 
-def _env(kind: str, database_url: str, ports: dict[str, int], folder: Path) -> dict[str, str]:
+def _env(
+    kind: str, database_url: str, ports: dict[str, int], folder: Path, workers: int
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WHATSAPP_"))}
+    # PostgreSQL here allows 100 connections: the processes share a pool of about 24.
+    env.setdefault("DATABASE_POOL_SIZE", str(max(6, 24 // workers)))
     env.update(DATABASE_URL=database_url, MEDIA_DIR=str(folder / "media"), LOG_LEVEL="WARNING",
                STATEMENT_COUNT_DIR=str(folder / "statements"), PYTHONUNBUFFERED="1")  # fmt: skip
     if kind == "whatsapp":
@@ -240,7 +244,7 @@ def run(kind: str, rates: tuple[int, ...], *, workers: int = 1, seconds: float =
         command = [sys.executable, "-m", "bench.counted_serve", "serve"]
         command += ["--port", str(ports["server"])]
         command += ["--workers", str(workers)] if workers > 1 else []
-        server = subprocess.Popen(command, cwd=ROOT, env=_env(kind, url, ports, folder),
+        server = subprocess.Popen(command, cwd=ROOT, env=_env(kind, url, ports, folder, workers),
                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
         engine = create_engine(url, poolclass=NullPool)
         try:

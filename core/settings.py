@@ -87,7 +87,11 @@ class Settings(BaseSettings):
     rate_reports_per_hour: int = Field(default=5, ge=1)
     # Workers per channel processing stored updates and events: one conversation's
     # in order, different conversations side by side.
-    processor_workers: int = Field(default=4, ge=1, le=32)
+    processor_workers: int = Field(default=16, ge=1, le=64)
+    # `bot serve` processes sharing the queues (`--workers N` sets it for them): each
+    # then leaves claims a crashed run left behind to the leases, rather than taking
+    # back at start what another process is working on.
+    serve_processes: int = Field(default=1, ge=1, le=32)
     # Chats an outbox worker sends to at once (each chat's messages stay in order).
     outbox_concurrency: int = Field(default=64, ge=1, le=1000)
     # How long a worker's claim on stored work holds before another round may take

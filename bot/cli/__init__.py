@@ -58,11 +58,10 @@ def _is_console(args: argparse.Namespace) -> bool:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def configure_logging(*, console: bool) -> None:
     settings = get_settings()
     log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    if _is_console(args):
+    if console:
         # The chat owns the terminal: log lines go to a file beside the media, never
         # between the citizen's lines.
         log_file = Path(settings.media_dir).parent / "console.log"
@@ -73,4 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logs.install_log_masking()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(console=_is_console(args))
     return int(args.func(args))
