@@ -358,6 +358,15 @@ fakes share the same cores.
 """
 
 
+def throughput_section() -> str:
+    """The section of docs/benchmarks.md (bench/run.py): both channels, every rate."""
+    try:
+        results = [run(kind, RATES[kind]) for kind in ("whatsapp", "telegram")]
+    except Exception as error:  # report, do not hide: the section says why it is missing
+        return f"{SECTION}\n\nNot measured: {type(error).__name__}: {error}\n"
+    return section(results)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--channel", choices=("whatsapp", "telegram", "both"), default="both")

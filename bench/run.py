@@ -203,6 +203,9 @@ def main() -> int:
         )
         flood = flood_pg or {"calm": flood_error, "flood": flood_error,
                              "flood_answered": 0, "logged_in": 0}  # fmt: skip
+    from bench.load_bench import throughput_section
+
+    throughput = throughput_section()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -247,6 +250,7 @@ from 20 users posted back to back while the processor answers the earlier ones
 messages one at a time, until the first reply payload reaches the Graph API
 (signature check, storing the event, NLU, engine, Graph call).
 
+{throughput}
 ## One citizen floods, the others wait (bench/flood_bench.py)
 
 | what | p50 | p95 | max | samples |
