@@ -125,7 +125,7 @@ def _serve_processes(host: str, port: int, workers: int) -> int:
 
 def serve_app() -> Any:
     """The app of one `bot serve --workers N` process (uvicorn imports it there)."""
-    from bot.cli import configure_logging
+    from bot.cli.logs import configure_logging
     from bot.web import DropQueryStrings, create_app
     from knowledge.preload import preload
 
