@@ -206,6 +206,9 @@ def main() -> int:
     from bench.scale_bench import scale_markdown
 
     scale = scale_markdown()
+    from bench.load_bench import throughput_section
+
+    throughput = throughput_section()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -250,6 +253,7 @@ from 20 users posted back to back while the processor answers the earlier ones
 messages one at a time, until the first reply payload reaches the Graph API
 (signature check, storing the event, NLU, engine, Graph call).
 
+{throughput}
 ## One citizen floods, the others wait (bench/flood_bench.py)
 
 | what | p50 | p95 | max | samples |

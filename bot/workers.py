@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from bot.outbox import OutboxWorker, delivery_finder
@@ -67,16 +68,20 @@ def telegram_tasks(
     from channels.telegram.poller import Poller
     from channels.telegram.processor import processor_of
 
+    settings = settings or get_settings()
+    alone = settings.serve_processes == 1
     adapter = adapter_of(application)
     outbox = OutboxWorker(
         channel=CHANNEL,
         engine=adapter.engine,
         deliver=telegram_deliver(application.bot, adapter.labels),
+        requeue_at_start=alone,
     )
-    adapter.replies_queued = outbox.wake.set
-    tasks: list[Task] = [processor_of(application).run, outbox.run]
+    adapter.replies_queued = outbox.poke
+    processor = processor_of(application)
+    processor.requeue_at_start = alone
+    tasks: list[Task] = [processor.run, outbox.run]
     if polling:
-        settings = settings or get_settings()
         poller = Poller(
             application,
             timeout=settings.telegram_poll_timeout,
@@ -88,17 +93,34 @@ def telegram_tasks(
 
 def whatsapp_tasks(channel: WhatsAppChannel) -> list[Task]:
     database_url = channel.settings.database_url
+    alone = channel.settings.serve_processes == 1
     outbox = OutboxWorker(
         channel=channel.channel,
         engine=channel.engine,
         deliver=channel.deliver,
         idle_seconds=channel.idle_seconds,
         database_url=database_url,
+        requeue_at_start=alone,
     )
-    channel.processor.replies_queued = outbox.wake.set
+    channel.processor.requeue_at_start = alone
+    channel.processor.replies_queued = outbox.poke
     if channel.processor.find_delivery is None:
         channel.processor.find_delivery = delivery_finder(channel.engine, database_url)
     return [channel.processor.run, outbox.run]
+
+
+def requeue_interrupted(database_url: str | None = None) -> dict[str, int]:
+    """What a crashed run left claimed, in every queue, back to the queue: before
+    `bot serve --workers N` starts its processes (none of them may do it then)."""
+    from channels.telegram.store import UPDATES
+    from channels.whatsapp.store import EVENTS
+    from tickets.notifications import OUTBOX
+
+    with transaction(database_url) as session:
+        return {
+            name: queue.requeue_claimed(session=session)
+            for name, queue in (("telegram", UPDATES), ("whatsapp", EVENTS), ("outbox", OUTBOX))
+        }
 
 
 def plan(
@@ -128,6 +150,13 @@ class Workers:
         self._running: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
+        if self.tasks:
+            # The turns and every database step run in threads (asyncio.to_thread): as
+            # many as the pool has connections, and a few for what holds none.
+            threads = get_settings().database_pool_size + 8
+            asyncio.get_running_loop().set_default_executor(
+                ThreadPoolExecutor(max_workers=threads, thread_name_prefix="laporin")
+            )
         self._stop.clear()
         self._running = [asyncio.create_task(task(self._stop)) for task in self.tasks]
 

@@ -8,13 +8,17 @@ transaction when there is one, so that handling one message stays atomic.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.settings import get_settings
@@ -50,13 +54,42 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _make_sqlite_transactions_immediate(engine)
         return engine
-    # No pre-ping (a round trip on every checkout): SQLAlchemy's "optimistic"
-    # disconnect handling. A statement that meets a closed connection fails once and
+    # No pre-ping on every checkout (a round trip each): SQLAlchemy's "optimistic"
+    # disconnect handling, plus a ping only for a connection idle a while
+    # (_ping_after_idle). A statement that meets a closed connection fails once and
     # invalidates the whole pool, so the next checkout connects afresh; the job
     # queues retry the failed turn or job.
-    engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, hide_parameters=True)
+    pool = get_settings().database_pool_size
+    engine = create_engine(
+        url, pool_size=pool, max_overflow=pool // 2, pool_recycle=POOL_RECYCLE_SECONDS,
+        hide_parameters=True,
+    )  # fmt: skip
     event.listen(engine, "handle_error", _drop_server_detail)
+    _ping_after_idle(engine)
     return engine
+
+
+# A pooled connection idle this long is pinged before use: one that went away (a
+# database restart, a dropped network path) is replaced before a turn needs it.
+# Busy connections skip the round trip; one that breaks mid-transaction invalidates
+# the pool, and the queues retry what it was doing.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # the pool opens a new connection instead
+            raise DisconnectionError() from error
 
 
 def _drop_server_detail(context: Any) -> None:
@@ -116,6 +149,22 @@ def transaction(url: str | None = None) -> Iterator[Session]:
     finally:
         _current.reset(token)
         session.close()
+
+
+def upsert(session: Session) -> Any:
+    """The backend's INSERT with ON CONFLICT (PostgreSQL's and SQLite's are alike)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def insert_new(session: Session, model: type[Any], values: dict[str, Any], *, unique: str) -> Any:
+    """Insert a row unless one with the same `unique` column value exists; its id, or
+    None when it existed. One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING),
+    also when two writers race."""
+    statement = (
+        upsert(session)(model).values(**values)
+        .on_conflict_do_nothing(index_elements=[unique]).returning(model.id)
+    )  # fmt: skip
+    return session.scalar(statement)
 
 
 @contextmanager

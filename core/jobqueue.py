@@ -17,12 +17,24 @@ without a lease delivers at most once: an unsettled claim stays claimed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, aliased
 
 from core.timestamps import utcnow
@@ -88,10 +100,11 @@ class JobQueue(Generic[RowT]):
     lease: timedelta | None = None
     # The column that says when a job was queued (its age in `oldest_pending`).
     queued_at: str = "created_at"
-    # A column naming the conversation a job belongs to: a job is only claimed when
-    # no earlier job of its conversation is waiting or being worked on, so several
-    # workers keep each conversation in order and run different ones side by side.
-    ordered_by: str | None = None
+    # The column (or columns) naming the conversation a job belongs to: a job is only
+    # claimed when no earlier job of its conversation is waiting or being worked on,
+    # so several workers keep each conversation in order and run different ones side
+    # by side (and `claim_runs` takes the rest of a conversation with its first).
+    ordered_by: str | tuple[str, ...] | None = None
 
     def claim(
         self,
@@ -107,7 +120,7 @@ class JobQueue(Generic[RowT]):
         (a setting), for a queue that has one.
 
         FOR UPDATE SKIP LOCKED lets several workers share a queue on PostgreSQL;
-        SQLite serialises writers anyway.
+        SQLite serialises writers anyway. One SELECT and one UPDATE, whatever `limit`.
         """
         model = self.model
         now = now or utcnow()
@@ -116,34 +129,121 @@ class JobQueue(Generic[RowT]):
             due = or_(due, model.status == self.claimed)
         query = select(model).where(and_(due, model.next_attempt_at <= now), *where)
         if self.ordered_by is not None:
-            query = query.where(self._first_of_its_conversation())
+            query = query.where(self._first_of_its_conversation)
         rows = list(
             session.scalars(query.order_by(model.id).limit(limit).with_for_update(skip_locked=True))
         )
-        claimed = []
-        for row in rows:
-            if row.status == self.claimed and self.policy.exhausted(row.attempts):
-                _assign(row, status=self.failed, last_error="claimed and never settled")
-                continue
-            values: dict[str, object] = {"status": self.claimed, "attempts": row.attempts + 1}
-            if self.lease is not None:
-                values["next_attempt_at"] = now + (lease or self.lease)
-            _assign(row, **values)
-            claimed.append(row)
-        session.flush()
+        exhausted = self.policy.exhausted
+        dead = [r.id for r in rows if r.status == self.claimed and exhausted(r.attempts)]
+        if dead:
+            self._set(session, dead, status=self.failed, last_error="claimed and never settled")
+        claimed = [row for row in rows if row.id not in dead]
+        self._mark_claimed(session, claimed, now, lease)
         return claimed
 
+    def claim_runs(
+        self,
+        *,
+        session: Session,
+        pick: Callable[[list[list[RowT]]], list[list[RowT]]],
+        limit: int,
+        now: datetime | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+        order_by: Sequence[ColumnElement[Any]] = (),
+        lease: timedelta | None = None,
+    ) -> list[list[RowT]]:
+        """For an `ordered_by` queue: runs of conversations, claimed in one SELECT and
+        one UPDATE. A run is a conversation's first open job, when due and nothing of
+        its conversation is being worked on, with its due jobs after it (up to one
+        that is not due: what follows waits with it). `pick` chooses among the runs
+        found (at most `limit` jobs, ordered by `order_by`, then oldest first); the
+        rest stay as they were.
+
+        A job is taken only in a run that starts with its conversation's first open
+        job: a worker that skipped a job locked by another (SKIP LOCKED) never takes
+        the jobs after it out of order."""
+        model, earlier = self.model, self._earlier
+        now = now or utcnow()
+        claimed_due = model.status == self.claimed
+        if self.lease is None:
+            claimed_due = and_(claimed_due, false())
+        due = and_(or_(model.status == self.pending, claimed_due), model.next_attempt_at <= now)
+        waiting = or_(
+            and_(earlier.status == self.pending, earlier.next_attempt_at > now),
+            and_(earlier.status == self.claimed,
+                 earlier.next_attempt_at > now if self.lease is not None else true()),
+        )  # fmt: skip
+        first = ~exists().where(self._same_and_earlier, earlier.status.in_(self._open))
+        query = (
+            select(model, first.label("first"))
+            .where(due, ~exists().where(self._same_and_earlier, waiting), *where)
+            .order_by(*order_by, model.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=model)
+        )
+        runs: dict[tuple[object, ...], list[RowT]] = {}
+        for row, is_first in session.execute(query):
+            key = self._key_of(row)
+            if key in runs:
+                runs[key].append(row)
+            elif is_first:
+                runs[key] = [row]
+        ordered = [sorted(run, key=lambda r: r.id) for run in runs.values()]
+        picked = pick(ordered)
+        rows = [row for run in picked for row in run]
+        exhausted = self.policy.exhausted
+        dead = [r.id for r in rows if r.status == self.claimed and exhausted(r.attempts)]
+        if dead:
+            self._set(session, dead, status=self.failed, last_error="claimed and never settled")
+        self._mark_claimed(session, [r for r in rows if r.id not in dead], now, lease)
+        return [[r for r in run if r.id not in dead] for run in picked]
+
+    @cached_property
+    def _earlier(self) -> Any:
+        return aliased(self.model)
+
+    @cached_property
+    def _open(self) -> tuple[str, str]:
+        return (self.pending, self.claimed)
+
+    @cached_property
+    def _same_and_earlier(self) -> ColumnElement[bool]:
+        model, earlier = self.model, self._earlier
+        return and_(
+            *(getattr(earlier, c) == getattr(model, c) for c in self._columns()),
+            earlier.id < model.id,
+        )
+
+    def _mark_claimed(
+        self, session: Session, rows: Sequence[RowT], now: datetime, lease: timedelta | None
+    ) -> None:
+        if not rows:
+            return
+        values: dict[str, object] = {"status": self.claimed, "attempts": self.model.attempts + 1}
+        if self.lease is not None:
+            values["next_attempt_at"] = now + (lease or self.lease)
+        self._set(session, [row.id for row in rows], **values)
+
+    def _set(self, session: Session, ids: Sequence[int], **values: object) -> None:
+        # "evaluate" gives the loaded rows the same values: nothing is read again.
+        session.execute(
+            update(self.model).where(self.model.id.in_(ids)).values(**values),
+            execution_options={"synchronize_session": "evaluate"},
+        )
+
+    def _columns(self) -> tuple[str, ...]:
+        ordered = self.ordered_by or ()
+        return (ordered,) if isinstance(ordered, str) else ordered
+
+    def _key_of(self, row: RowT) -> tuple[object, ...]:
+        return tuple(getattr(row, column) for column in self._columns())
+
+    @cached_property
     def _first_of_its_conversation(self) -> ColumnElement[bool]:
-        model = self.model
-        key = getattr(model, self.ordered_by or "")
-        earlier = aliased(model)
+        # Built once: an alias of the model copies every column, each time it is made.
         return or_(
-            key.is_(None),
-            ~exists().where(
-                getattr(earlier, self.ordered_by or "") == key,
-                earlier.id < model.id,
-                earlier.status.in_((self.pending, self.claimed)),
-            ),
+            *(getattr(self.model, column).is_(None) for column in self._columns()),
+            ~exists().where(self._same_and_earlier, self._earlier.status.in_(self._open)),
         )
 
     def finish(self, *, session: Session, job_id: int, now: datetime | None = None) -> None:
@@ -151,6 +251,34 @@ class JobQueue(Generic[RowT]):
         if self.done_at is not None:
             values[self.done_at] = now or utcnow()
         session.execute(update(self.model).where(self.model.id == job_id).values(**values))
+
+    def finish_many(
+        self, *, session: Session, job_ids: Sequence[int], now: datetime | None = None
+    ) -> None:
+        """Several jobs done, in one statement."""
+        if not job_ids:
+            return
+        values: dict[str, Any] = {"status": self.done, "last_error": None}
+        if self.done_at is not None:
+            values[self.done_at] = now or utcnow()
+        session.execute(update(self.model).where(self.model.id.in_(job_ids)).values(**values))
+
+    def release_many(
+        self, *, session: Session, job_ids: Sequence[int], now: datetime | None = None
+    ) -> None:
+        """Claimed jobs not worked on after all (an earlier job of their conversation
+        must go first): pending again, the claim's attempt given back."""
+        if not job_ids:
+            return
+        session.execute(
+            update(self.model)
+            .where(self.model.id.in_(job_ids), self.model.status == self.claimed)
+            .values(
+                status=self.pending,
+                attempts=self.model.attempts - 1,
+                next_attempt_at=now or utcnow(),
+            )
+        )
 
     def retry(
         self,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -45,37 +46,80 @@ async def run_until_stopped(
                 waiter.cancel()
 
 
-class Wakeup:
-    """Wakes every loop that waits on it (several workers of one queue)."""
+# Claims of a dispatcher at most this often under load: what arrives meanwhile shares
+# one claim (one transaction) instead of taking one each.
+GATHER_SECONDS = 0.01
 
-    def __init__(self) -> None:
-        self._events: list[asyncio.Event] = []
-
-    def event(self) -> asyncio.Event:
-        event = asyncio.Event()
-        self._events.append(event)
-        return event
-
-    def set(self) -> None:
-        for event in self._events:
-            event.set()
+T = TypeVar("T")
 
 
-async def run_workers(
-    step: Callable[[], Awaitable[int]],
+async def run_dispatcher(
+    claim: Callable[[int], Awaitable[Sequence[T]]],
+    handle: Callable[[T], Awaitable[None]],
     stop: asyncio.Event,
     *,
-    workers: int,
+    concurrency: int,
     name: str,
     idle_seconds: float,
-    wake: Wakeup,
+    wake: asyncio.Event,
+    gather_seconds: float = GATHER_SECONDS,
 ) -> None:
-    """`workers` copies of the loop over one `step`, side by side until `stop`."""
-    await asyncio.gather(
-        *(
-            run_until_stopped(
-                step, stop, name=f"{name} {n}", idle_seconds=idle_seconds, wake=wake.event()
-            )
-            for n in range(1, workers + 1)
-        )
-    )
+    """Claim jobs (`claim(room)` returns at most `room`) and `handle` each in a task of
+    its own, `concurrency` at a time, until `stop`; then wait for those running.
+
+    It claims again at once while claims fill every free slot; otherwise when `wake`
+    is set (new work), after `idle_seconds`, or when a job ends if work may wait
+    that the last claim could not take (it filled every slot, or ran while jobs were
+    in flight: their conversations' next jobs wait for them). A failing claim or job
+    is logged: the loop goes on, and an unsettled job comes back when its lease runs
+    out.
+    """
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Task[None]] = set()
+    freed = asyncio.Event()
+    last_claim = -gather_seconds
+
+    async def guarded(job: T) -> None:
+        try:
+            await handle(job)
+        except Exception:
+            log.exception("%s: a job failed", name)
+
+    def done(task: asyncio.Task[None]) -> None:
+        running.discard(task)
+        freed.set()
+
+    more = False
+    while not stop.is_set():
+        wake.clear()
+        freed.clear()
+        room = concurrency - len(running)
+        claimed: Sequence[T] = ()
+        if room <= 0:
+            more = True
+        else:
+            pause = last_claim + gather_seconds - loop.time()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            last_claim = loop.time()
+            busy = bool(running)
+            try:
+                claimed = await claim(room)
+            except Exception:
+                log.exception("%s: claim failed", name)
+            more = busy or len(claimed) >= room
+            for job in claimed:
+                task = asyncio.create_task(guarded(job))
+                running.add(task)
+                task.add_done_callback(done)
+            if claimed and len(claimed) >= room:
+                continue
+        events = (stop, wake, freed) if more else (stop, wake)
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waiters, timeout=idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+    if running:
+        await asyncio.gather(*running, return_exceptions=True)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         default=f"sqlite:///{ROOT_DIR / 'data' / 'laporin.db'}",
         description="SQLAlchemy URL; PostgreSQL in production (postgresql+psycopg://...).",
     )
+    # PostgreSQL connections a process keeps (and half as many more at peaks): the
+    # processors' turns, the outbox and the webhooks each hold one per transaction.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
     media_dir: Path = Field(default=ROOT_DIR / "data" / "media")
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     # Width x height of an accepted photo; phone cameras take 12-50 MP, and every
@@ -74,6 +77,9 @@ class Settings(BaseSettings):
     # body "{{1}}" = the request number ("#12"), "{{2}}" = the answer in one line.
     whatsapp_handoff_template: str = "laporin_jawaban_petugas"
     whatsapp_template_language: str = "id"
+    # Messages a second the business phone number may send (Meta: 80 by default, 1,000
+    # after its automatic upgrade; incoming messages count too, so leave room).
+    whatsapp_messages_per_second: float = Field(default=80, ge=10, le=1000)
     log_level: str = "INFO"
     # Per citizen: messages a minute beyond which they are logged but not processed,
     # and reports an hour beyond which a new one is refused (politely).
@@ -81,7 +87,13 @@ class Settings(BaseSettings):
     rate_reports_per_hour: int = Field(default=5, ge=1)
     # Workers per channel processing stored updates and events: one conversation's
     # in order, different conversations side by side.
-    processor_workers: int = Field(default=4, ge=1, le=32)
+    processor_workers: int = Field(default=16, ge=1, le=64)
+    # `bot serve` processes sharing the queues (`--workers N` sets it for them): each
+    # then leaves claims a crashed run left behind to the leases, rather than taking
+    # back at start what another process is working on.
+    serve_processes: int = Field(default=1, ge=1, le=32)
+    # Chats an outbox worker sends to at once (each chat's messages stay in order).
+    outbox_concurrency: int = Field(default=64, ge=1, le=1000)
     # How long a worker's claim on stored work holds before another round may take
     # it again (the worker died or lost the database mid-job).
     queue_lease_seconds: float = Field(default=300.0, gt=0)

@@ -30,6 +30,9 @@ class Outcome:
     result: Result
     error: str = ""
     retry_after: timedelta | None = None
+    # What the channel keeps of the delivery (WhatsApp: the message ids sent), written
+    # in the transaction that settles it, with many others.
+    record: Callable[[Session], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ class ButtonReply:
     ok: bool
     text: str
 
+
+# Bookkeeping a channel does in a turn's transaction, e.g. settling the stored
+# webhook event the message came in (DialogueEngine.handle's `on_turn`).
+TurnHook = Callable[[Session, Inbound], None]
 
 # Where the engine puts a turn's replies when they are to be delivered later (the
 # outbox), inside the turn's transaction: (session, the inbound message, replies).

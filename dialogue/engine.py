@@ -21,7 +21,7 @@ from core.settings import get_settings
 from core.timestamps import utcnow
 from dialogue import store
 from dialogue.action_runner import has_action, run_action
-from dialogue.delivery import ReplySink
+from dialogue.delivery import ReplySink, TurnHook
 from dialogue.domain import Domain, get_domain
 from dialogue.interpreter import FALLBACK_INTENT, ParseFn, interpret
 from dialogue.messages import MORE_CHOICES_INTENT, Button, Inbound, Outbound
@@ -86,8 +86,11 @@ class DialogueEngine:
         self.database_url = database_url
 
     # --- public -----------------------------------------------------------
-    def handle(self, inbound: Inbound) -> list[Outbound]:
+    def handle(self, inbound: Inbound, *, on_turn: TurnHook | None = None) -> list[Outbound]:
         """Process one inbound message; a redelivered update id returns [].
+
+        `on_turn(session, inbound)` runs first in the turn's transaction (a channel's
+        bookkeeping: the stored event settled with the turn, or not at all).
 
         Races between workers (two first messages of a new user, a redelivery
         while the original is still running) are settled in `store` by row
@@ -96,6 +99,8 @@ class DialogueEngine:
         """
         inbound = sanitize_inbound(inbound)
         with transaction(self.database_url) as session:
+            if on_turn is not None:
+                on_turn(session, inbound)
             conversation = store.lock_conversation(
                 session=session, channel=inbound.channel, user_key=inbound.user_key
             )

@@ -5,6 +5,10 @@ then records the outcome. A worker that dies between sending and recording leave
 the row "sending": it is sent again when its lease runs out, or at once when the
 channel's worker starts again. The one duplicate that can follow is better than
 a citizen who never gets their ticket number, which is what a reply carries.
+
+Each chat's rows go in order: a row is claimed only when no earlier row of its chat
+waits or is being sent, and with it the chat's next due rows (one claim per chat
+and round, many chats per claim).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ OUTBOX = JobQueue(
     failed=FAILED,
     done_at="sent_at",
     lease=timedelta(minutes=5),
+    ordered_by=("channel", "user_key"),
 )
 
 
@@ -194,6 +199,38 @@ def notify_staff(
     return [n for n in queued if n is not None]
 
 
+# Rows a claim reads per chat it may take (a chat's run is mostly one or two).
+ROWS_PER_CHAT = 4
+
+
+def claim_chats(
+    *,
+    session: Session,
+    channel: str,
+    chats: int,
+    news: int,
+    now: datetime | None = None,
+    user_key: str | None = None,
+) -> list[list[Notification]]:
+    """Due notifications of up to `chats` chats of `channel` (of one `user_key` if
+    given), marked "sending": each chat's first waiting row with the due rows after
+    it, in order. Chats whose first row is a conversation reply come first; at most
+    `news` of them start with ticket news or an alert. One SELECT and one UPDATE."""
+
+    def pick(runs: list[list[Notification]]) -> list[list[Notification]]:
+        replies = [run for run in runs if run[0].reply is not None]
+        others = [run for run in runs if run[0].reply is None][: max(0, news)]
+        return (replies + others)[:chats]
+
+    where = [Notification.channel == channel]
+    if user_key is not None:
+        where.append(Notification.user_key == user_key)
+    return OUTBOX.claim_runs(
+        session=session, pick=pick, limit=chats * ROWS_PER_CHAT, now=now, where=where,
+        order_by=(Notification.reply.is_(None),), lease=get_settings().queue_lease,
+    )  # fmt: skip
+
+
 def claim_due(
     *,
     session: Session,
@@ -202,19 +239,26 @@ def claim_due(
     now: datetime | None = None,
     user_key: str | None = None,
 ) -> list[Notification]:
-    """Due pending notifications of `channel` (of one `user_key` if given), marked
-    "sending" (oldest first)."""
-    where = [Notification.channel == channel]
-    if user_key is not None:
-        where.append(Notification.user_key == user_key)
-    return OUTBOX.claim(
-        session=session, limit=limit, now=now, where=tuple(where),
-        lease=get_settings().queue_lease,
-    )  # fmt: skip
+    """The rows `claim_chats` claims for up to `limit` chats, oldest first."""
+    runs = claim_chats(session=session, channel=channel, chats=limit, news=limit, now=now,
+                       user_key=user_key)  # fmt: skip
+    return sorted((row for run in runs for row in run), key=lambda row: row.id)
 
 
 def mark_sent(*, session: Session, notification_id: int, now: datetime | None = None) -> None:
     OUTBOX.finish(session=session, job_id=notification_id, now=now)
+
+
+def mark_sent_many(
+    *, session: Session, notification_ids: Sequence[int], now: datetime | None = None
+) -> None:
+    OUTBOX.finish_many(session=session, job_ids=notification_ids, now=now)
+
+
+def release(*, session: Session, notification_ids: Sequence[int]) -> None:
+    """Claimed but not sent (an earlier message of the chat is to be retried first):
+    back in the queue behind it."""
+    OUTBOX.release_many(session=session, job_ids=notification_ids)
 
 
 def retry_later(

@@ -15,9 +15,7 @@ handoff.py   handoff list | reply | close (citizens who asked for a person)
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from bot.cli import (
     handoff,
@@ -60,17 +58,5 @@ def _is_console(args: argparse.Namespace) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
-    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    if _is_console(args):
-        # The chat owns the terminal: log lines go to a file beside the media, never
-        # between the citizen's lines.
-        log_file = Path(settings.media_dir).parent / "console.log"
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        logging.basicConfig(level=settings.log_level, format=log_format, filename=log_file)
-    else:
-        logging.basicConfig(level=settings.log_level, format=log_format)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logs.install_log_masking()
+    logs.configure_logging(console=_is_console(args))
     return int(args.func(args))

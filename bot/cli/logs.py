@@ -2,7 +2,8 @@
 
 python -m bot logs purge --days N   delete message log rows older than N days
 
-`install_log_masking` puts the PII filter (core.log_privacy with nlu's one rule,
+`configure_logging` sets up logging for a command (or a `bot serve --workers`
+process). `install_log_masking` puts the PII filter (core.log_privacy with nlu's one rule,
 `mask_pii`) on every log handler; the CLI calls it once logging is set up, and
 `bot serve` again after uvicorn has made its handlers.
 """
@@ -10,12 +11,32 @@ python -m bot logs purge --days N   delete message log rows older than N days
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.texts import TEXTS
+from core.settings import get_settings
 from core.timestamps import utcnow
+
+
+def configure_logging(*, console: bool) -> None:
+    """Log lines at LOG_LEVEL, never a token or a citizen's number in them."""
+    settings = get_settings()
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if console:
+        # The chat owns the terminal: log lines go to a file beside the media, never
+        # between the citizen's lines.
+        log_file = Path(settings.media_dir).parent / "console.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(level=settings.log_level, format=log_format, filename=log_file)
+    else:
+        logging.basicConfig(level=settings.log_level, format=log_format)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_log_masking()
 
 
 def install_log_masking() -> None:

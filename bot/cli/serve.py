@@ -78,11 +78,13 @@ SERVER_LIMITS: dict[str, Any] = {
 }
 
 
-def server_config(app: Any, *, host: str, port: int) -> Any:
-    """The uvicorn Config `bot serve` runs with (its limits included)."""
+def server_config(app: Any, *, host: str, port: int, workers: int = 1) -> Any:
+    """The uvicorn Config `bot serve` runs with (its limits included); with `workers`,
+    `app` is the import string of an app factory."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
+    extra: dict[str, Any] = {"workers": workers, "factory": True} if workers > 1 else {}
+    return uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_LIMITS, **extra)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -92,11 +94,45 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from bot.web import DropQueryStrings, create_app
 
     _prepare()
+    workers = getattr(args, "workers", 1)
+    if workers > 1:
+        return _serve_processes(args.host, args.port, workers)
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
     config = server_config(create_app(), host=args.host, port=args.port)
     install_log_masking()  # uvicorn's handlers exist now (made by the Config)
     uvicorn.Server(config).run()
     return 0
+
+
+def _serve_processes(host: str, port: int, workers: int) -> int:
+    """`bot serve --workers N`: N processes on one socket (uvicorn's supervisor), each
+    with the channels' tasks; the queues' row locks (SKIP LOCKED) share the work."""
+    import os
+
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    from bot.workers import requeue_interrupted
+
+    requeued = requeue_interrupted()
+    if any(requeued.values()):
+        logging.getLogger(__name__).warning("interrupted work queued again: %s", requeued)
+    os.environ["SERVE_PROCESSES"] = str(workers)  # read by each process's settings
+    get_settings.cache_clear()
+    config = server_config("bot.cli.serve:serve_app", host=host, port=port, workers=workers)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    return 0
+
+
+def serve_app() -> Any:
+    """The app of one `bot serve --workers N` process (uvicorn imports it there)."""
+    from bot.cli.logs import configure_logging
+    from bot.web import DropQueryStrings, create_app
+    from knowledge.preload import preload
+
+    configure_logging(console=False)
+    logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
+    preload()
+    return create_app()
 
 
 def _cmd_webhook(args: argparse.Namespace) -> int:
@@ -172,6 +208,8 @@ def register(sub: Any) -> None:
     serve = sub.add_parser("serve", help="ASGI server: Telegram and WhatsApp webhooks, /healthz")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes sharing the queues (default 1)")  # fmt: skip
     serve.set_defaults(func=_cmd_serve)
     webhook = sub.add_parser("telegram-webhook", help="register the Telegram webhook")
     webhook.add_argument("action", choices=["set", "delete", "info"])

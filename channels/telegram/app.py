@@ -1,9 +1,10 @@
 """The Telegram bot: a PTB Application whose one handler feeds the dialogue engine.
 
-Polling: `python -m bot telegram` runs PTB's ``run_polling`` on it. Webhook:
-channels/telegram/webhook.py feeds updates to the same Application. Updates are
-processed one at a time (PTB's default), and the engine runs in a worker thread
-because it is synchronous. Buttons pressed
+Updates are stored first (the webhook, the poller) and processed by the update
+processor (processor.py), several chats side by side; the engine runs in a worker
+thread because it is synchronous. "typing..." is shown only when an answer is not
+ready within TYPING_AFTER seconds (a photo, a busy moment): each one is a Bot API
+call of the bot's 30 a second. Buttons pressed
 outside the conversation (staff actions) go to the ``buttons`` handler the
 composition root gives; background tasks are started by bot/workers.py.
 """
@@ -21,7 +22,6 @@ from telegram import Bot, BotCommand, CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,15 +32,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from channels.telegram.inbound import CHANNEL, to_inbound
+from channels.telegram.limits import TelegramLimits
 from channels.telegram.outbound import Labels, send_outbound
 from core.settings import Settings, get_settings
 from dialogue.commands import commands
-from dialogue.delivery import ButtonHandler, ButtonReply
+from dialogue.delivery import ButtonHandler, ButtonReply, TurnHook
 from dialogue.engine import DialogueEngine
 
 log = logging.getLogger(__name__)
 
 ADAPTER_KEY = "laporin_adapter"
+# Seconds an answer may take before the chat is shown "typing...".
+TYPING_AFTER = 1.0
 
 
 class TelegramAdapter:
@@ -62,10 +65,14 @@ class TelegramAdapter:
         """PTB's handler (an update PTB dispatches itself); errors reach `on_error`."""
         await self.process(update, context.bot)
 
-    async def process(self, update: Update, bot: Bot, *, more_follow: bool = False) -> None:
+    async def process(
+        self, update: Update, bot: Bot, *, more_follow: bool = False,
+        on_turn: TurnHook | None = None,
+    ) -> None:  # fmt: skip
         """One update through the engine and back; raises when it could not be handled
         (the stored-update processor retries it). `more_follow`: the next stored update
-        is a photo of the same album (the engine keeps its question for the last)."""
+        is a photo of the same album (the engine keeps its question for the last).
+        `on_turn`: run in the turn's transaction (the processor settles the update)."""
         query = update.callback_query
         if query is not None and self.buttons is not None:
             answer = await asyncio.to_thread(
@@ -76,18 +83,23 @@ class TelegramAdapter:
                 return
         if query is not None:
             await _acknowledge(query)
-        inbound = await to_inbound(update, bot, download_dir=self.download_dir)
-        if inbound is None:
-            return
-        if inbound.photo is not None and more_follow:
-            inbound = replace(inbound, more_follow=True)
-        chat_id = int(inbound.user_key)
+        chat = update.effective_chat
+        typing = asyncio.create_task(_typing_later(bot, chat.id)) if chat is not None else None
         try:
-            await _typing(bot, chat_id)
-            replies = await asyncio.to_thread(self.engine.handle, inbound)
+            inbound = await to_inbound(update, bot, download_dir=self.download_dir)
+            if inbound is None:
+                return
+            if inbound.photo is not None and more_follow:
+                inbound = replace(inbound, more_follow=True)
+            try:
+                replies = await asyncio.to_thread(self.engine.handle, inbound, on_turn=on_turn)
+            finally:
+                if inbound.photo is not None:
+                    Path(inbound.photo.path).unlink(missing_ok=True)
         finally:
-            if inbound.photo is not None:
-                Path(inbound.photo.path).unlink(missing_ok=True)
+            if typing is not None:
+                typing.cancel()
+        chat_id = int(inbound.user_key)
         for reply in replies:
             await send_outbound(bot, chat_id, reply, self.labels)
         if self.replies_queued is not None:
@@ -143,7 +155,9 @@ def _chat_key(query: CallbackQuery) -> str | None:
     return str(query.message.chat.id) if query.message is not None else None
 
 
-async def _typing(bot: Bot, chat_id: int) -> None:
+async def _typing_later(bot: Bot, chat_id: int) -> None:
+    """ "typing..." if the answer is not ready within TYPING_AFTER seconds."""
+    await asyncio.sleep(TYPING_AFTER)
     with contextlib.suppress(TelegramError):  # only a hint
         await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
@@ -182,9 +196,8 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .post_init(set_commands)
-        # Telegram's limits (about 30 messages/s overall, 20/min per group);
-        # flood-control answers are retried twice before the error surfaces.
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        # Telegram's limits: overall, per group and per chat (limits.py).
+        .rate_limiter(TelegramLimits())
     )
     if not updater:
         builder = builder.updater(None)

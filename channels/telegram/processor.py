@@ -1,10 +1,12 @@
-"""Process stored Telegram updates, one at a time, in the order Telegram numbered them.
+"""Process stored Telegram updates: PROCESSOR_WORKERS at a time, each chat's in the
+order Telegram numbered them.
 
 The webhook and the poller only store updates (channels/telegram/store.py); this
-task turns each into engine work through the adapter. A failing update is retried
-with backoff and, after its last attempt, becomes a dead letter and the chat gets
-an apology; a failure while settling one update never drops the rest of a batch
-(its claim comes back when the lease runs out).
+task turns each into engine work through the adapter, and the engine's transaction
+settles the update with the turn. A failing update is retried with backoff and,
+after its last attempt, becomes a dead letter and the chat gets an apology; a
+failure while settling one update never touches the others (its claim comes back
+when the lease runs out).
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import Application
 
 from channels.telegram import store
 from channels.telegram.app import TelegramAdapter, adapter_of
 from core.db import transaction
-from core.loops import Wakeup, run_workers
+from core.loops import run_dispatcher
+from core.settings import get_settings
+from dialogue.delivery import TurnHook
+from dialogue.messages import Inbound
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +45,15 @@ class UpdateProcessor:
         self.adapter = adapter
         self.database_url = database_url
         self.idle_seconds = idle_seconds
-        self.wake = Wakeup()
+        self.wake = asyncio.Event()
         self.workers = workers
+        # False when several processes share the queue: their leases take back claims.
+        self.requeue_at_start = True
 
-    def _claim(self) -> list[store.ClaimedUpdate]:
-        # One at a time: the other workers take the other chats meanwhile.
+    def _claim(self, limit: int) -> list[store.ClaimedUpdate]:
+        # At most one per chat (the queue is ordered by conversation).
         with transaction(self.database_url) as session:
-            return store.claim_updates(session=session, limit=1)
+            return store.claim_updates(session=session, limit=limit)
 
     def _finish(self, row_id: int, error: str | None) -> str:
         with transaction(self.database_url) as session:
@@ -55,13 +63,27 @@ class UpdateProcessor:
             return store.retry_update(session=session, row_id=row_id, error=error)
 
     async def process_due(self) -> int:
-        claimed = await asyncio.to_thread(self._claim)
-        for item in claimed:
-            try:
-                await self._process_one(item)
-            except Exception:
-                log.exception("telegram update row %s: could not be settled", item.id)
+        """One batch of stored updates side by side; returns how many were attempted."""
+        claimed = await asyncio.to_thread(self._claim, self.workers)
+        await asyncio.gather(*(self._process_guarded(item) for item in claimed))
         return len(claimed)
+
+    async def _claim_due(self, room: int) -> list[store.ClaimedUpdate]:
+        return await asyncio.to_thread(self._claim, room)
+
+    async def _process_guarded(self, item: store.ClaimedUpdate) -> None:
+        try:
+            await self._process_one(item)
+        except Exception:
+            log.exception("telegram update row %s: could not be settled", item.id)
+
+    @staticmethod
+    def _settles(row_id: int, ran: list[int]) -> TurnHook:
+        def on_turn(session: Session, inbound: Inbound) -> None:
+            store.finish_update(session=session, row_id=row_id)
+            ran.append(1)
+
+        return on_turn
 
     def _album_follows(self, item: store.ClaimedUpdate) -> bool:
         with transaction(self.database_url) as session:
@@ -71,12 +93,17 @@ class UpdateProcessor:
         bot = self.application.bot
         update = Update.de_json(item.body, bot)
         error: str | None = None
+        ran: list[int] = []
         try:
             # A photo of an album whose next photo is stored already: answered by the last.
             more = store.album_of(item.body) is not None and await asyncio.to_thread(
                 self._album_follows, item
             )
-            await self.adapter.process(update, bot, more_follow=more)
+            await self.adapter.process(
+                update, bot, more_follow=more, on_turn=self._settles(item.id, ran)
+            )
+            if ran:
+                return  # the turn's transaction settled the update
         except Exception as exc:  # kept and retried with backoff, never lost
             log.error("telegram update %s failed: %s", update.update_id, type(exc).__name__,
                       exc_info=exc)  # fmt: skip
@@ -91,13 +118,14 @@ class UpdateProcessor:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process until `stop` is set; first take back what a crashed run left half
-        done (one process serves a bot token)."""
-        requeued = await asyncio.to_thread(self._requeue)
-        if requeued:
-            log.warning("telegram: %s interrupted updates requeued", requeued)
-        await run_workers(
-            self.process_due, stop, workers=self.workers, name="telegram",
-            idle_seconds=self.idle_seconds, wake=self.wake,
+        done (one process serving a bot token; several leave it to the leases)."""
+        if self.requeue_at_start:
+            requeued = await asyncio.to_thread(self._requeue)
+            if requeued:
+                log.warning("telegram: %s interrupted updates requeued", requeued)
+        await run_dispatcher(
+            self._claim_due, self._process_guarded, stop, concurrency=self.workers,
+            name="telegram", idle_seconds=self.idle_seconds, wake=self.wake,
         )  # fmt: skip
 
 
@@ -110,6 +138,9 @@ def processor_of(
     wake the processor the workers run."""
     processor = application.bot_data.get(PROCESSOR_KEY)
     if processor is None:
-        processor = UpdateProcessor(application, adapter_of(application), database_url=database_url)
+        processor = UpdateProcessor(
+            application, adapter_of(application), database_url=database_url,
+            workers=get_settings().processor_workers,
+        )  # fmt: skip
         application.bot_data[PROCESSOR_KEY] = processor
     return processor

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.telegram.models import TelegramUpdate
+from core.db import insert_new
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -89,20 +89,14 @@ def album_follows(*, session: Session, row_id: int, data: dict[str, Any]) -> boo
 
 def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
     """Keep one update; None when its update_id came before."""
-    update_id = update_id_of(data)
-    if session.scalar(select(TelegramUpdate.id).where(TelegramUpdate.update_id == update_id)):
-        return None
-    row = TelegramUpdate(
-        update_id=update_id, body=data, status=PENDING, conversation_key=_chat_of(data)
-    )
+    values: dict[str, Any] = {
+        "update_id": update_id_of(data), "body": data, "status": PENDING,
+        "conversation_key": _chat_of(data),
+    }  # fmt: skip
     if album_of(data) is not None:  # let the rest of the album arrive first
-        row.next_attempt_at = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # the same update, racing: already kept
-        return None
-    return row.id
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
+    row_id = insert_new(session, TelegramUpdate, values, unique="update_id")
+    return int(row_id) if row_id is not None else None
 
 
 @dataclass(frozen=True)

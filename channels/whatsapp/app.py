@@ -10,6 +10,7 @@ import httpx
 from channels.whatsapp.client import GraphClient
 from channels.whatsapp.delivery import whatsapp_deliver
 from channels.whatsapp.inbound import CHANNEL
+from channels.whatsapp.limits import SendLimits
 from channels.whatsapp.processor import EventProcessor
 from channels.whatsapp.sender import Sender, labels_from
 from core.settings import Settings
@@ -35,7 +36,10 @@ class WhatsAppChannel:
         self.idle_seconds = idle_seconds
         self.engine = engine or DialogueEngine(database_url=settings.database_url)
         self.client = GraphClient.from_settings(settings, transport=transport)
-        self.sender = Sender(self.client, labels_from(self.engine), settings.database_url)
+        self.sender = Sender(
+            self.client, labels_from(self.engine), settings.database_url,
+            SendLimits(settings.whatsapp_messages_per_second),
+        )  # fmt: skip
         self.processor = EventProcessor(
             engine=self.engine, client=self.client, sender=self.sender, settings=settings,
             find_delivery=find_delivery, idle_seconds=idle_seconds,

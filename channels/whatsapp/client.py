@@ -22,6 +22,8 @@ from core.settings import Settings
 REENGAGEMENT = 131047  # more than 24 hours since the user last wrote
 RATE_LIMITS = frozenset({4, 80007, 130429, 131056})  # app, account, throughput, per-user pair
 ACCESS_TOKEN = 190  # expired or revoked token: an operator must fix it, so keep retrying
+# Connections to the Graph API at once (more requests wait for one).
+MAX_CONNECTIONS = 100
 
 
 class GraphError(Exception):
@@ -86,7 +88,11 @@ class GraphClient:
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=timeout,
             transport=transport,
-        )
+            # Sends and read receipts go out side by side: keep their connections
+            # open rather than connect again past httpx's 20 kept by default.
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS,
+                                max_keepalive_connections=MAX_CONNECTIONS),
+        )  # fmt: skip
 
     @classmethod
     def from_settings(

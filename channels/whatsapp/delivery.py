@@ -9,20 +9,24 @@ button payloads, so that a tap comes back as the same answer as in the window;
 a staff answer to a handoff request goes as WHATSAPP_HANDOFF_TEMPLATE
 (docs/operations.md lists the templates). When
 Meta still answers 131047 (the window closed meanwhile, or our clock and theirs
-disagree), the same notification goes out as the template.
+disagree), the same notification goes out as the template. A conversation reply
+has no template: it goes free-form without looking at the window (the citizen just
+wrote; Meta's 131047 says otherwise). The message ids sent are recorded with the
+outbox's settlement (the Outcome's `record`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from channels.whatsapp import store
 from channels.whatsapp.client import REENGAGEMENT, GraphError
 from channels.whatsapp.payloads import template_payload
-from channels.whatsapp.sender import Sender
+from channels.whatsapp.sender import Sender, Sent, record_all
 from core.db import transaction
 from core.settings import Settings
 from dialogue.delivery import Deliver, Delivery, Outcome, Result
@@ -75,32 +79,44 @@ def _window_open(wa_id: str, database_url: str | None) -> bool:
         return store.window_open(session=session, wa_id=wa_id)
 
 
-async def send_as_template(sender: Sender, delivery: Delivery, settings: Settings) -> Outcome:
+async def send_as_template(
+    sender: Sender, delivery: Delivery, settings: Settings, sent: list[Sent] | None = None
+) -> Outcome:
     payload = status_template(delivery, settings)
     if payload is None:
         return Outcome(Result.FAILED, "outside the 24-hour window and nothing for a template")
     try:
-        await sender.send_payload(payload, notification_id=delivery.notification_id)
+        await sender.send_payload(payload, notification_id=delivery.notification_id, sent=sent)
     except GraphError as error:
         return outcome_for(error)
     return Outcome(Result.SENT)
 
 
+async def _deliver(
+    sender: Sender, settings: Settings, delivery: Delivery, sent: list[Sent]
+) -> Outcome:
+    has_template = status_template(delivery, settings) is not None
+    if not has_template or await asyncio.to_thread(
+        _window_open, delivery.user_key, sender.database_url
+    ):
+        try:
+            await sender.send(delivery.user_key, delivery.message,
+                              notification_id=delivery.notification_id, sent=sent)  # fmt: skip
+        except GraphError as error:
+            if error.code != REENGAGEMENT:
+                return outcome_for(error)
+            log.info("notification %s: window closed, sending the template",
+                     delivery.notification_id)  # fmt: skip
+        else:
+            return Outcome(Result.SENT)
+    return await send_as_template(sender, delivery, settings, sent)
+
+
 def whatsapp_deliver(sender: Sender, settings: Settings) -> Deliver:
     async def deliver(delivery: Delivery) -> Outcome:
-        in_window = await asyncio.to_thread(_window_open, delivery.user_key, sender.database_url)
-        if in_window:
-            try:
-                await sender.send(
-                    delivery.user_key, delivery.message, notification_id=delivery.notification_id
-                )
-            except GraphError as error:
-                if error.code != REENGAGEMENT:
-                    return outcome_for(error)
-                log.info("notification %s: window closed, sending the template",
-                         delivery.notification_id)  # fmt: skip
-            else:
-                return Outcome(Result.SENT)
-        return await send_as_template(sender, delivery, settings)
+        sent: list[Sent] = []
+        outcome = await _deliver(sender, settings, delivery, sent)
+        # What was sent is recorded whatever came after it (a later part failing).
+        return replace(outcome, record=record_all(sent)) if sent else outcome
 
     return deliver

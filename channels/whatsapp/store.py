@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
+from core.db import insert_new, upsert
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -128,20 +128,14 @@ def record_event(*, session: Session, body: bytes) -> int | None:
     """Keep a verified webhook body; None when the identical body came before.
     ValueError, before anything is written, when the body is not a JSON object."""
     data = parse_event_body(body)
-    digest = hashlib.sha256(body).hexdigest()
-    if session.scalar(select(WhatsAppEvent.id).where(WhatsAppEvent.body_sha256 == digest)):
-        return None
-    event = WhatsAppEvent(
-        body_sha256=digest, body=data, status=PENDING, conversation_key=_first_sender(data)
-    )
+    values: dict[str, Any] = {
+        "body_sha256": hashlib.sha256(body).hexdigest(), "body": data, "status": PENDING,
+        "conversation_key": _first_sender(data),
+    }  # fmt: skip
     if _is_photo(data):  # let the rest of an album arrive first (processor.py)
-        event.next_attempt_at = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:  # the same redelivery, racing: already kept
-        return None
-    return event.id
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
+    event_id = insert_new(session, WhatsAppEvent, values, unique="body_sha256")
+    return int(event_id) if event_id is not None else None
 
 
 @dataclass(frozen=True)
@@ -184,18 +178,16 @@ def requeue_interrupted(*, session: Session) -> int:
 
 
 def record_inbound(*, session: Session, wa_id: str, at: datetime) -> None:
-    row = session.get(WhatsAppWindow, wa_id, with_for_update=True)
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(WhatsAppWindow(wa_id=wa_id, last_inbound_at=at))
-            return
-        except IntegrityError:
-            row = session.get(WhatsAppWindow, wa_id, with_for_update=True, populate_existing=True)
-            if row is None:
-                raise
-    if at > row.last_inbound_at:
-        row.last_inbound_at = at
+    """Open the user's window, or move it on (never back): one statement, also when
+    two writers race."""
+    insert = upsert(session)(WhatsAppWindow).values(wa_id=wa_id, last_inbound_at=at)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["wa_id"],
+            set_={"last_inbound_at": insert.excluded.last_inbound_at},
+            where=insert.excluded.last_inbound_at > WhatsAppWindow.last_inbound_at,
+        )
+    )
 
 
 def window_open(*, session: Session, wa_id: str, now: datetime | None = None) -> bool:

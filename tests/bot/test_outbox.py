@@ -147,7 +147,7 @@ class FakeChannel:
 
 def _worker(channel: FakeChannel) -> OutboxWorker:
     return OutboxWorker(channel="telegram", engine=DialogueEngine(parse=lambda t: {}),
-                        deliver=channel, per_chat_interval=0)  # fmt: skip
+                        deliver=channel)  # fmt: skip
 
 
 def test_worker_renders_and_sends_once(db: str) -> None:
@@ -176,24 +176,6 @@ def test_worker_records_each_outcome(db: str, outcome: Any, status: str) -> None
     _change(_ticket())
     asyncio.run(_worker(FakeChannel(outcome)).deliver_due())
     assert _rows()[0].status == status
-
-
-def test_worker_paces_messages_to_one_chat(db: str) -> None:
-    ticket_id = _ticket()
-    _change(ticket_id, "forwarded")
-    _change(ticket_id, "in_progress")
-    channel = FakeChannel()
-    worker = OutboxWorker(channel="telegram", engine=DialogueEngine(parse=lambda t: {}),
-                          deliver=channel, per_chat_interval=0.3)  # fmt: skip
-
-    async def timed() -> float:
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        await worker.deliver_due()
-        return loop.time() - start
-
-    assert asyncio.run(timed()) >= 0.3
-    assert len(channel.delivered) == 2
 
 
 # --- Telegram errors -> outcomes ---------------------------------------------------

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Integer, String, create_engine
+from sqlalchemy import Integer, String, create_engine, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
-from core.db import transaction
+from core.db import session_factory, transaction
 from core.jobqueue import JobQueue, RetryPolicy
 from core.timestamps import UTCDateTime, utcnow
+from tests.conftest import backend_of
 
 
 class _TestBase(DeclarativeBase):
@@ -96,3 +98,52 @@ def test_a_dead_letter_does_not_block_its_conversation_for_ever() -> None:
     [later] = _add("a")
     assert dead < later
     assert _claim() == [later]
+
+
+def _runs(session: Any | None = None, limit: int = 20) -> list[list[int]]:
+    def take(session: Any) -> list[list[int]]:
+        runs = QUEUE.claim_runs(session=session, pick=lambda found: found, limit=limit)
+        return [[row.id for row in run] for run in runs]
+
+    if session is not None:
+        return take(session)
+    with transaction() as own:
+        return take(own)
+
+
+def _not_due(job_id: int) -> None:
+    with transaction() as session:
+        row = session.get(Turn, job_id)
+        assert row is not None
+        row.next_attempt_at = utcnow() + timedelta(minutes=5)
+
+
+@pytest.mark.usefixtures("turns")
+def test_runs_take_each_free_conversation_up_to_its_first_job_not_due() -> None:
+    a1, a2, a3, a4 = _add("a", "a", "a", "a")
+    _not_due(a3)  # a retry waiting: a4 waits behind it
+    [b1] = _add("b", status="working")  # being worked on (its lease runs): b2 waits
+    _not_due(b1)
+    [b2] = _add("b")
+    [c1] = _add("c")
+    [d1] = _add("d", status="failed")  # a dead letter holds nothing back
+    [d2] = _add("d")
+    assert sorted(_runs()) == sorted([[a1, a2], [c1], [d2]])
+    assert _runs() == []  # a1, a2, c1, d2 are claimed now; b2 still waits for b1
+    _finish(b1)
+    assert _runs() == [[b2]]
+    assert b1 < b2 and d1 < d2 and a3 < a4
+
+
+def test_a_run_never_starts_behind_a_job_another_worker_holds(db: str, turns: None) -> None:
+    if backend_of(db) != "postgresql":
+        pytest.skip("SQLite serialises writers: a second claim waits instead of skipping")
+    a1, a2 = _add("a", "a")
+    [b1] = _add("b")
+    make_session = session_factory()
+    with make_session() as one, make_session() as two, one.begin(), two.begin():
+        # Another worker's claim has a1 locked and not yet committed.
+        one.execute(select(Turn).where(Turn.id == a1).with_for_update())
+        two.execute(text("SET LOCAL lock_timeout = '2s'"))
+        assert _runs(two) == [[b1]]  # a2 without a1 would overtake it
+    assert a1 < a2

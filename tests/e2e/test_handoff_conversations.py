@@ -48,7 +48,7 @@ def _alerts() -> list[Notification]:
 
 def _deliver_to_console(engine: DialogueEngine) -> list[str]:
     channel = FakeChannel()
-    worker = OutboxWorker(channel="console", engine=engine, deliver=channel, per_chat_interval=0)
+    worker = OutboxWorker(channel="console", engine=engine, deliver=channel)
     asyncio.run(worker.deliver_due())
     return [message.text or "" for _, message in channel.delivered]
 

@@ -1,11 +1,16 @@
 """A local fake of the Telegram Bot API over HTTP, for a real `bot serve` process in
-webhook mode: answers what the bot calls and records every message it sends."""
+webhook mode: answers what the bot calls and records every message it sends.
+
+`delay` (seconds, default 0) holds every answer that long, as the round trip to
+Telegram's servers would (the load benchmark uses 150 ms)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,9 +23,12 @@ BOT_USER = {"id": 999, "is_bot": True, "first_name": "Laporin", "username": "Lap
 
 
 class FakeBotApi:
-    def __init__(self) -> None:
+    def __init__(self, *, delay: float = 0.0) -> None:
+        self.delay = delay
         self.lock = threading.Lock()
         self.sent: list[tuple[int, str]] = []  # (chat id, text) in the order sent
+        self.sent_at: list[float] = []  # time.time() of each of `sent`
+        self.calls: dict[str, int] = {}  # Bot API method -> how many calls
         self._ids = itertools.count(1000)
         self.app = Starlette(
             routes=[Route("/bot{token}/{method}", self._call, methods=["GET", "POST"])]
@@ -38,6 +46,10 @@ class FakeBotApi:
     async def _call(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = await self._params(request)
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+        with self.lock:
+            self.calls[method] = self.calls.get(method, 0) + 1
         result: Any = True
         if method == "getMe":
             result = BOT_USER
@@ -45,6 +57,7 @@ class FakeBotApi:
             chat_id = int(params["chat_id"])
             with self.lock:
                 self.sent.append((chat_id, str(params.get("text", ""))))
+                self.sent_at.append(time.time())
             result = {"message_id": next(self._ids), "date": 1_790_000_000,
                       "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
                       "text": params.get("text", "")}  # fmt: skip

@@ -51,10 +51,14 @@ whatsapp/cloud-api/..., pages named in brackets):
 
 Message types Meta has but Laporin does not send (audio, video, documents, stickers,
 reactions, contacts, groups) are refused as unsupported *by this fake*.
+
+`delay` (seconds, default 0) holds every answer that long, as the round trip to
+Meta's servers would (the load benchmark uses 150 ms).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email.parser
 import email.policy
@@ -64,6 +68,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -186,6 +191,8 @@ class SentMessage:
 
     id: str
     payload: JSON
+    # time.time() when the fake accepted it (after its delay): what a citizen sees.
+    at: float = 0.0
 
     @property
     def to(self) -> str:
@@ -487,8 +494,10 @@ class FakeGraph:
         phone_number_id: str = "109000000000001",
         access_token: str = "test-access-token",
         templates: Mapping[str, tuple[str, int] | tuple[str, int, int]] | None = None,
+        delay: float = 0.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.delay = delay
         self.version = version
         self.phone_number_id = phone_number_id
         self.access_token = access_token
@@ -589,8 +598,13 @@ class FakeGraph:
 
     # --- handlers ------------------------------------------------------------------------------
 
+    async def _wait(self) -> None:
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+
     async def _messages(self, request: Request) -> Response:
         body = await request.body()
+        await self._wait()
         payload = self._record(request, body)
         try:
             self._authorize(request)
@@ -607,6 +621,7 @@ class FakeGraph:
 
     async def _upload(self, request: Request) -> Response:
         body = await request.body()
+        await self._wait()
         self._record(request, body)
         try:
             self._authorize(request)
@@ -639,6 +654,7 @@ class FakeGraph:
         return JSONResponse({"id": media_id})
 
     async def _media_url(self, request: Request) -> Response:
+        await self._wait()
         self._record(request, b"")
         try:
             self._authorize(request)
@@ -663,6 +679,7 @@ class FakeGraph:
         )
 
     async def _download(self, request: Request) -> Response:
+        await self._wait()
         self._record(request, b"")
         try:
             self._authorize(request)
@@ -720,7 +737,7 @@ class FakeGraph:
             )
         message_id = new_wamid()
         with self._lock:
-            self.sent.append(SentMessage(message_id, payload))
+            self.sent.append(SentMessage(message_id, payload, time.time()))
         message: JSON = {"id": message_id}
         if kind == "template":
             message["message_status"] = "accepted"

@@ -203,7 +203,9 @@ def test_duplicate_delivery_is_handled_once(served: Served) -> None:
     with transaction() as session:
         incoming = session.scalars(select(MessageLog).where(MessageLog.direction == "in")).all()
     assert len(incoming) == 1
-    assert len(served.fake.read_receipts) == 1
+    # Marked read beside the turn, before the engine knows it is a redelivery: the
+    # same blue ticks again at most, never a second answer.
+    assert set(served.fake.read_receipts) == {message_id}
 
 
 # --- statuses and notifications -------------------------------------------------------------

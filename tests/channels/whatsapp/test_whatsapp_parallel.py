@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from bot.assembly import queue_replies, whatsapp_channel
 from bot.web import create_app
+from dialogue.delivery import TurnHook
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Inbound, Outbound
 from tests.support import webhook_events as events
@@ -28,11 +29,11 @@ class SlowForOne(DialogueEngine):
         self.gate = gate
         self.held = threading.Event()
 
-    def handle(self, inbound: Inbound) -> list[Outbound]:
+    def handle(self, inbound: Inbound, *, on_turn: TurnHook | None = None) -> list[Outbound]:
         if inbound.user_key == SLOW and not self.held.is_set():
             self.held.set()
             assert self.gate.wait(30), "the test never let the slow turn go"
-        return super().handle(inbound)
+        return super().handle(inbound, on_turn=on_turn)
 
 
 def _post(client: TestClient, body: dict[str, object]) -> httpx.Response:

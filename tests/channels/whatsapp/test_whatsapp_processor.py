@@ -26,7 +26,7 @@ WA = "6281234567890"
 
 
 class BrokenEngine(DialogueEngine):
-    def handle(self, inbound: Inbound) -> list[Outbound]:
+    def handle(self, inbound: Inbound, **_: object) -> list[Outbound]:
         raise RuntimeError("database went away")
 
 
