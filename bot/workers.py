@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Task = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+SWITCH_INTERVAL = 0.001
 
 
 def sweep_once(clock: Clock = system_clock, database_url: str | None = None) -> int:
@@ -151,6 +153,10 @@ class Workers:
 
     async def start(self) -> None:
         if self.tasks:
+            # The turns are CPU-bound threads: hand the interpreter lock over every
+            # millisecond (not 5), so the event loop (webhooks answered, sends) does not
+            # wait behind them.
+            sys.setswitchinterval(SWITCH_INTERVAL)
             # The turns and every database step run in threads (asyncio.to_thread): as
             # many as the pool has connections, and a few for what holds none.
             threads = get_settings().database_pool_size + 8

@@ -85,9 +85,11 @@ class Settings(BaseSettings):
     # and reports an hour beyond which a new one is refused (politely).
     rate_messages_per_minute: int = Field(default=20, ge=1)
     rate_reports_per_hour: int = Field(default=5, ge=1)
-    # Workers per channel processing stored updates and events: one conversation's
-    # in order, different conversations side by side.
-    processor_workers: int = Field(default=16, ge=1, le=64)
+    # Stored updates and events a process handles at once per channel: one
+    # conversation's in order, different conversations side by side. A turn is
+    # mostly CPU under one interpreter lock: more at once only make every turn (and
+    # the webhooks' answers) slower; more processes (`bot serve --workers N`) add CPU.
+    processor_workers: int = Field(default=2, ge=1, le=64)
     # `bot serve` processes sharing the queues (`--workers N` sets it for them): each
     # then leaves claims a crashed run left behind to the leases, rather than taking
     # back at start what another process is working on.
