@@ -23,8 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from bench.common import ROOT
+from bench.common import ROOT, scratch_postgres
 from bench.load_citizens import Channel, answers, offer, summary, telegram, whatsapp
 
 PLATFORM_DELAY = 0.150
@@ -44,9 +42,6 @@ APP_SECRET = "load-bench-secret"
 VERIFY_TOKEN = "load-bench-verify"
 BOT_TOKEN = "4242:LOADBENCH"
 TELEGRAM_SECRET = "load-bench-telegram"
-POSTGRES_ADMIN = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 QUEUES = {
     "whatsapp": "SELECT (SELECT count(*) FROM whatsapp_event WHERE status IN "
@@ -69,26 +64,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    admin_url = make_url(POSTGRES_ADMIN)
-    name = f"laporin_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+def fresh_database() -> contextlib.AbstractContextManager[str]:
+    return scratch_postgres("laporin_load")
 
 
 def _cpu_seconds(pids: list[int]) -> float:

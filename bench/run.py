@@ -8,6 +8,7 @@ resident memory of the process. Bounded in count; everything stays on this machi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import resource
@@ -22,18 +23,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
-
-from bench.common import ROOT, use_database
+from bench.common import ROOT, scratch_postgres, use_database
 from bench.nlu_bench import MESSAGES, nlu_benchmark_markdown
 
 PARSE_ROUNDS = 200
 CONVERSATIONS = 30
-POSTGRES_ADMIN = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -87,27 +81,12 @@ def bench_engine(database_url: str, media_dir: Path, photo: Path) -> list[float]
 
 
 def with_postgres(run: Callable[[str], list[float]]) -> list[float] | str:
-    admin_url = make_url(POSTGRES_ADMIN)
-    name = f"laporin_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # report, do not hide: the table says why it is missing
-        return f"PostgreSQL not reachable: {exc.__class__.__name__}"
-    try:
-        return run(admin_url.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres("laporin_bench"))
+        except Exception as exc:  # report, do not hide: the table says why it is missing
+            return f"PostgreSQL not reachable: {exc.__class__.__name__}"
+        return run(url)
 
 
 def machine() -> str:

@@ -94,7 +94,7 @@ class DialogueEngine:
 
         Races between workers (two first messages of a new user, a redelivery
         while the original is still running) are settled in `store` by row
-        locks and savepoints, so nothing here retries. The message is cleaned
+        locks and inserts that skip a duplicate, so nothing here retries. The message is cleaned
         first (`sanitize`), so every channel gets the same hygiene.
         """
         inbound = sanitize_inbound(inbound)
