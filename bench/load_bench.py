@@ -64,10 +64,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fresh_database() -> contextlib.AbstractContextManager[str]:
-    return scratch_postgres("laporin_load")
-
-
 def _cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -209,7 +205,10 @@ def run(kind: str, rates: tuple[int, ...], *, workers: int = 1, seconds: float =
     ports = {name: free_port() for name in ("graph", "bot", "stats", "server")}
     channel = whatsapp(APP_SECRET) if kind == "whatsapp" else telegram(
         TELEGRAM_SECRET, "X-Telegram-Bot-Api-Secret-Token")  # fmt: skip
-    with fresh_database() as url, tempfile.TemporaryDirectory(prefix="load-") as tmp:
+    with (
+        scratch_postgres("laporin_load") as url,
+        tempfile.TemporaryDirectory(prefix="load-") as tmp,
+    ):
         folder = Path(tmp)
         (folder / "statements").mkdir()
         upgrade(url)

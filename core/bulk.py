@@ -18,15 +18,26 @@ from sqlalchemy.orm import Session
 MAX_PARAMETERS = 20_000
 
 
+def upsert(session: Session) -> Any:
+    """The backend's INSERT with ON CONFLICT (PostgreSQL's and SQLite's are alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 def insert_unless_present(session: Session, model: Any) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for `model` on the session's database (rows
     given as its values, or as executemany parameters)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(model).on_conflict_do_nothing()
-    raise NotImplementedError(f"no conflict-ignoring insert for {dialect}")  # pragma: no cover
+    return upsert(session)(model).on_conflict_do_nothing()
+
+
+def insert_new(session: Session, model: type[Any], values: dict[str, Any], *, unique: str) -> Any:
+    """Insert a row unless one with the same `unique` column value exists; its id, or
+    None when it existed. One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING),
+    also when two writers race."""
+    statement = (
+        upsert(session)(model).values(**values)
+        .on_conflict_do_nothing(index_elements=[unique]).returning(model.id)
+    )  # fmt: skip
+    return session.scalar(statement)
 
 
 def insert_ignoring(

@@ -15,8 +15,6 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -149,22 +147,6 @@ def transaction(url: str | None = None) -> Iterator[Session]:
     finally:
         _current.reset(token)
         session.close()
-
-
-def upsert(session: Session) -> Any:
-    """The backend's INSERT with ON CONFLICT (PostgreSQL's and SQLite's are alike)."""
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
-def insert_new(session: Session, model: type[Any], values: dict[str, Any], *, unique: str) -> Any:
-    """Insert a row unless one with the same `unique` column value exists; its id, or
-    None when it existed. One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING),
-    also when two writers race."""
-    statement = (
-        upsert(session)(model).values(**values)
-        .on_conflict_do_nothing(index_elements=[unique]).returning(model.id)
-    )  # fmt: skip
-    return session.scalar(statement)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.telegram.models import TelegramUpdate
-from core.db import insert_new
+from core.bulk import insert_new
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
-from core.db import insert_new, upsert
+from core.bulk import insert_new, upsert
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
