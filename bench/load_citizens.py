@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from core.http import async_client
 from tests.support import webhook_events as events
 
 SPACING = 5.0
@@ -124,7 +125,8 @@ async def offer(base_url: str, channel: Channel, step_no: int, rate: int,
     citizens = max(1, int(rate * SPACING))
     total = int(rate * seconds)
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
+    # Through aiohttp (core/http.py): httpx's own pool would spend more CPU than the server.
+    async with async_client(base_url=base_url, limits=limits, timeout=30) as client:
         tasks = []
         step.started = time.time()
         start = time.monotonic()

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 # The share of the slots ticket news and staff alerts may hold.
 NEWS_SHARE = 4
+# Claims at most this often under load: the replies of the turns that end meanwhile
+# share one claim (a transaction); a reply waits up to this long for it.
+GATHER_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class OutboxWorker:
         await run_dispatcher(
             self._claim_chats, self._send_chat, stop, concurrency=self.concurrency,
             name=f"outbox {self.channel}", idle_seconds=self.idle_seconds, wake=self.wake,
+            gather_seconds=GATHER_SECONDS,
         )  # fmt: skip
         await self.settlement.drain()
 

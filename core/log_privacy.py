@@ -12,11 +12,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 
 Mask = Callable[[str], str]
 
 # Shown instead of a message the mask could not process: withheld rather than leaked.
 WITHHELD = "<log message withheld: masking failed>"
+# Short texts recur (an access line's method, path and status, a logger's template):
+# their masked form is remembered rather than run through the extractor each time.
+CACHED_LENGTH = 256
+CACHED_TEXTS = 4096
 
 
 class MaskingFilter(logging.Filter):
@@ -25,6 +30,7 @@ class MaskingFilter(logging.Filter):
     def __init__(self, mask: Mask) -> None:
         super().__init__()
         self.mask = mask
+        self._cached_mask = lru_cache(maxsize=CACHED_TEXTS)(mask)
         self._busy = threading.local()
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -71,7 +77,7 @@ class MaskingFilter(logging.Filter):
 
     def _safe(self, text: str) -> str:
         try:
-            return self.mask(text)
+            return self._cached_mask(text) if len(text) <= CACHED_LENGTH else self.mask(text)
         except Exception:
             return WITHHELD
 

@@ -84,7 +84,10 @@ def server_config(app: Any, *, host: str, port: int, workers: int = 1) -> Any:
     import uvicorn
 
     extra: dict[str, Any] = {"workers": workers, "factory": True} if workers > 1 else {}
-    return uvicorn.Config(app, host=host, port=port, log_level="info", **SERVER_LIMITS, **extra)
+    # LOG_LEVEL also for uvicorn: at WARNING no access line per webhook (each one
+    # masked for personal data before it is written).
+    level = get_settings().log_level.lower()
+    return uvicorn.Config(app, host=host, port=port, log_level=level, **SERVER_LIMITS, **extra)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

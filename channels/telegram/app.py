@@ -34,6 +34,7 @@ from telegram.request import BaseRequest
 from channels.telegram.inbound import CHANNEL, to_inbound
 from channels.telegram.limits import TelegramLimits
 from channels.telegram.outbound import Labels, send_outbound
+from channels.telegram.request import GET_UPDATES_POOL_SIZE, POOL_SIZE, AiohttpRequest
 from core.settings import Settings, get_settings
 from dialogue.commands import commands
 from dialogue.delivery import ButtonHandler, ButtonReply, TurnHook
@@ -203,6 +204,11 @@ def build_application(
         builder = builder.updater(None)
     if request is not None:  # tests: an offline request instead of HTTP
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(AiohttpRequest(connection_pool_size=POOL_SIZE))
+        builder = builder.get_updates_request(
+            AiohttpRequest(connection_pool_size=GET_UPDATES_POOL_SIZE)
+        )
     application = builder.build()
     application.bot_data[ADAPTER_KEY] = adapter
     application.add_handler(CallbackQueryHandler(adapter.handle))

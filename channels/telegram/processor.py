@@ -29,6 +29,9 @@ from dialogue.messages import Inbound
 log = logging.getLogger(__name__)
 
 PROCESSOR_KEY = "laporin_update_processor"
+# Updates claimed per worker (core/loops.py run_dispatcher): under load a claim
+# takes several, not one per turn.
+PREFETCH = 4
 
 
 class UpdateProcessor:
@@ -125,7 +128,7 @@ class UpdateProcessor:
                 log.warning("telegram: %s interrupted updates requeued", requeued)
         await run_dispatcher(
             self._claim_due, self._process_guarded, stop, concurrency=self.workers,
-            name="telegram", idle_seconds=self.idle_seconds, wake=self.wake,
+            name="telegram", idle_seconds=self.idle_seconds, wake=self.wake, prefetch=PREFETCH,
         )  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""A small async client for the WhatsApp Cloud API (Graph API) on httpx.
+"""A small async client for the WhatsApp Cloud API (Graph API) on httpx (sent
+through aiohttp: core/http.py).
 
 Only what Laporin uses: send a message, mark one read, look up and download an
 incoming media file, upload a photo. Errors come back as `GraphError` with
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from core.http import async_client
 from core.settings import Settings
 
 # Graph error codes we act on (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
@@ -83,7 +85,7 @@ class GraphClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.phone_number_id = phone_number_id
-        self._http = httpx.AsyncClient(
+        self._http = async_client(
             base_url=f"{base_url.rstrip('/')}/{version}/",
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=timeout,

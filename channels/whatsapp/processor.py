@@ -48,6 +48,9 @@ from dialogue.messages import Inbound, Outbound
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
+# Events claimed per worker (core/loops.py run_dispatcher): under load a claim
+# takes several, not one per turn.
+PREFETCH = 4
 
 
 class EventProcessor:
@@ -291,7 +294,7 @@ class EventProcessor:
                 log.warning("whatsapp: %s interrupted events requeued", requeued)
         await run_dispatcher(
             self._claim_due, self._process_one, stop, concurrency=self.workers,
-            name="whatsapp", idle_seconds=self.idle_seconds, wake=self.wake,
+            name="whatsapp", idle_seconds=self.idle_seconds, wake=self.wake, prefetch=PREFETCH,
         )  # fmt: skip
         if self._courtesies:
             await asyncio.gather(*self._courtesies, return_exceptions=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
-from core.bulk import insert_new, upsert
+from core.bulk import insert_new, table_of, upsert
 from core.jobqueue import JobQueue, RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
@@ -180,13 +180,15 @@ def requeue_interrupted(*, session: Session) -> int:
 def record_inbound(*, session: Session, wa_id: str, at: datetime) -> None:
     """Open the user's window, or move it on (never back): one statement, also when
     two writers race."""
-    insert = upsert(session)(WhatsAppWindow).values(wa_id=wa_id, last_inbound_at=at)
+    table = table_of(WhatsAppWindow)
+    insert = upsert(session)(table)
     session.execute(
         insert.on_conflict_do_update(
             index_elements=["wa_id"],
             set_={"last_inbound_at": insert.excluded.last_inbound_at},
-            where=insert.excluded.last_inbound_at > WhatsAppWindow.last_inbound_at,
-        )
+            where=insert.excluded.last_inbound_at > table.c.last_inbound_at,
+        ),
+        {"wa_id": wa_id, "last_inbound_at": at},
     )
 
 

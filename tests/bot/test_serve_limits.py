@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from bot.cli.serve import SERVER_LIMITS, server_config
 
 
@@ -43,3 +45,19 @@ def test_uvicorn_handlers_get_the_masking_filter_and_still_format() -> None:
         uninstall()
         for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
             logging.getLogger(name).handlers.clear()
+
+
+def test_uvicorn_logs_at_the_configured_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At LOG_LEVEL=WARNING no access line per webhook (each would be masked first)."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    get_settings.cache_clear()
+    try:
+        server_config(_app, host="127.0.0.1", port=8099)
+        assert not logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+    finally:
+        monkeypatch.delenv("LOG_LEVEL")
+        get_settings.cache_clear()
+        server_config(_app, host="127.0.0.1", port=8099)
+    assert logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
