@@ -1,10 +1,9 @@
 """One job-queue mechanism for every table that queues work for a worker.
 
-A queue row carries `status`, `attempts`, `next_attempt_at` and `last_error`. A
-worker claims due rows in one transaction (status becomes the queue's "claimed"
-status, attempts grows), does the work, then settles each row: done, retried later
-with exponential backoff, or failed. Statuses and limits belong to each queue (the
-outbox and the WhatsApp event queue differ on purpose), so they are parameters here.
+A row has `status`, `attempts`, `next_attempt_at` and `last_error`. A worker claims
+due rows in one transaction (status "claimed", attempts + 1), does the work, then
+settles each row: done, retried later with backoff, or failed. Statuses and limits
+are each queue's own (the outbox and the WhatsApp events differ on purpose).
 
 A queue with a `lease` may process a job twice (its work must be idempotent): a
 claim holds the row until `next_attempt_at` = claim time + lease, and a claim the
@@ -225,19 +224,15 @@ class JobQueue(Generic[RowT]):
         values: dict[str, object] = {"status": self.claimed}
         if self.lease is not None:
             values["next_attempt_at"] = now + (lease or self.lease)
-        table = self._table
-        session.execute(
-            update(table)
-            .where(table.c.id.in_([row.id for row in rows]))
-            .values(attempts=table.c.attempts + 1, **values)
-        )
+        table, ids = self._table, [row.id for row in rows]
+        claim = update(table).where(table.c.id.in_(ids))
+        session.execute(claim.values(attempts=table.c.attempts + 1, **values))
         for row in rows:
             _committed(row, attempts=row.attempts + 1, **values)
 
     def _set(self, session: Session, rows: Sequence[RowT], **values: object) -> None:
-        """One UPDATE of the loaded `rows`; they get the same values, so nothing is
-        read again. Core, on the table, as every statement of a claim: the ORM's bulk
-        update costs several times more, on every claim."""
+        """One UPDATE (Core: the ORM's costs several times more, on every claim); the
+        loaded rows get the same values, so nothing is read again."""
         table = self._table
         session.execute(update(table).where(table.c.id.in_([r.id for r in rows])).values(**values))
         for row in rows:
@@ -394,8 +389,7 @@ class JobQueue(Generic[RowT]):
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _committed(row: QueueRow, **values: object) -> None:
-    """A loaded row's attributes as the UPDATE just wrote them (not pending changes)."""
+def _committed(row: QueueRow, **values: object) -> None:  # as written, not pending
     for name, value in values.items():
         set_committed_value(row, name, value)
 
