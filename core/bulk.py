@@ -39,22 +39,12 @@ def insert_unless_present(session: Session, model: Any) -> Any:
     return upsert(session)(model).on_conflict_do_nothing()
 
 
-def insert_new(
-    session: Session, model: type[Any], rows: Sequence[dict[str, Any]], *, unique: str
-) -> list[Any]:
-    """Insert rows (dicts of the same keys) unless one with the same `unique` column
-    value exists, in one statement (INSERT ... ON CONFLICT DO NOTHING RETURNING), also
-    when two writers race: for each row its new id, or None when its value was there
-    before (or earlier in `rows`: the first of them is inserted)."""
-    if not rows:
-        return []
+def insert_new(session: Session, model: type[Any], values: dict[str, Any], *, unique: str) -> Any:
+    """Insert a row unless one with the same `unique` column value exists; its id, or
+    None when it existed. One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING),
+    also when two writers race."""
     statement = _insert_new(table_of(model), unique, session.get_bind().dialect.name)
-    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs.
-    inserted = {key: row_id for row_id, key in session.execute(statement, list(rows))}
-    ids: list[Any] = []
-    for row in rows:
-        ids.append(inserted.pop(row[unique], None))  # a repeated key: only its first
-    return ids
+    return session.execute(statement, values).scalar()
 
 
 @lru_cache(maxsize=32)
@@ -63,8 +53,7 @@ def _insert_new(table: Table, unique: str, dialect: str) -> Any:
     # ORM insert built anew costs several times the statement's own work. The VALUES
     # come from the parameters' keys.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    returned = (table.c.id, table.c[unique])
-    return insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(*returned)
+    return insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
 
 
 def insert_ignoring(

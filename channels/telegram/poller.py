@@ -41,7 +41,7 @@ class Poller:
 
     def _store(self, updates: Sequence[Update]) -> int:
         with transaction(self.database_url) as session:
-            stored = store.record_updates(session=session, updates=[u.to_dict() for u in updates])
+            stored = [store.record_update(session=session, data=u.to_dict()) for u in updates]
         return sum(1 for row in stored if row is not None)
 
     async def poll_once(self) -> int:

@@ -89,23 +89,14 @@ def album_follows(*, session: Session, row_id: int, data: dict[str, Any]) -> boo
 
 def record_update(*, session: Session, data: dict[str, Any]) -> int | None:
     """Keep one update; None when its update_id came before."""
-    return record_updates(session=session, updates=[data])[0]
-
-
-def record_updates(*, session: Session, updates: list[dict[str, Any]]) -> list[int | None]:
-    """Keep updates in one INSERT; for each its row id, or None when its update_id
-    came before."""
-    now = utcnow()
-    album_wait = timedelta(seconds=get_settings().album_wait_seconds)
-    rows = [
-        {"update_id": update_id_of(data), "body": data, "status": PENDING,
-         "conversation_key": _chat_of(data),
-         # An album's photo lets the rest of the album arrive first.
-         "next_attempt_at": now + album_wait if album_of(data) is not None else now}
-        for data in updates
-    ]  # fmt: skip
-    ids = insert_new(session, TelegramUpdate, rows, unique="update_id")
-    return [int(row_id) if row_id is not None else None for row_id in ids]
+    values: dict[str, Any] = {
+        "update_id": update_id_of(data), "body": data, "status": PENDING,
+        "conversation_key": _chat_of(data),
+    }  # fmt: skip
+    if album_of(data) is not None:  # let the rest of the album arrive first
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
+    row_id = insert_new(session, TelegramUpdate, values, unique="update_id")
+    return int(row_id) if row_id is not None else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ delivers it again. The update processor (processor.py) does the rest.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -20,7 +21,6 @@ from channels.http_body import BodyError, read_body
 from channels.telegram import store
 from channels.telegram.processor import processor_of
 from core.db import transaction
-from core.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +39,9 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _intake(request: Request) -> GroupCommit[dict[str, Any], int | None]:
-    """The app's group commit of updates (made at its first update): updates
-    arriving together are stored in one transaction."""
-    intake: GroupCommit[dict[str, Any], int | None] | None = getattr(
-        request.app.state, "telegram_intake", None
-    )
-    if intake is None:
-
-        def write(updates: list[dict[str, Any]]) -> list[int | None]:
-            with transaction() as session:
-                return store.record_updates(session=session, updates=updates)
-
-        intake = request.app.state.telegram_intake = GroupCommit(write)
-    return intake
+def _store(data: dict[str, Any]) -> int | None:
+    with transaction() as session:
+        return store.record_update(session=session, data=data)
 
 
 async def receive(request: Request) -> Response:
@@ -73,7 +62,7 @@ async def receive(request: Request) -> Response:
     except (ValueError, RecursionError):
         return Response(status_code=400)
     try:
-        row_id = await _intake(request).submit(data)
+        row_id = await asyncio.to_thread(_store, data)
     except SQLAlchemyError as error:
         log.error("telegram webhook: update not stored (%s); answering 503", type(error).__name__)
         return Response(status_code=503)

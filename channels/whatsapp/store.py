@@ -127,25 +127,15 @@ def photo_follows(*, session: Session, event_id: int, wa_id: str) -> bool:
 def record_event(*, session: Session, body: bytes) -> int | None:
     """Keep a verified webhook body; None when the identical body came before.
     ValueError, before anything is written, when the body is not a JSON object."""
-    return record_events(session=session, bodies=[(body, parse_event_body(body))])[0]
-
-
-def record_events(
-    *, session: Session, bodies: list[tuple[bytes, dict[str, Any]]]
-) -> list[int | None]:
-    """Keep verified webhook bodies (each raw, and as `parse_event_body` read it) in
-    one INSERT; for each its event id, or None when the identical body came before."""
-    now = utcnow()
-    album_wait = timedelta(seconds=get_settings().album_wait_seconds)
-    rows = [
-        {"body_sha256": hashlib.sha256(raw).hexdigest(), "body": data, "status": PENDING,
-         "conversation_key": _first_sender(data),
-         # A photo lets the rest of an album arrive first (processor.py).
-         "next_attempt_at": now + album_wait if _is_photo(data) else now}
-        for raw, data in bodies
-    ]  # fmt: skip
-    ids = insert_new(session, WhatsAppEvent, rows, unique="body_sha256")
-    return [int(event_id) if event_id is not None else None for event_id in ids]
+    data = parse_event_body(body)
+    values: dict[str, Any] = {
+        "body_sha256": hashlib.sha256(body).hexdigest(), "body": data, "status": PENDING,
+        "conversation_key": _first_sender(data),
+    }  # fmt: skip
+    if _is_photo(data):  # let the rest of an album arrive first (processor.py)
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=get_settings().album_wait_seconds)
+    event_id = insert_new(session, WhatsAppEvent, values, unique="body_sha256")
+    return int(event_id) if event_id is not None else None
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ be stored (the database is away) gets 503, so Meta delivers it again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
@@ -24,7 +24,6 @@ from channels.whatsapp.signature import (
     verification_challenge,
 )
 from core.db import transaction
-from core.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -50,23 +49,9 @@ async def verify(request: Request) -> Response:
     return PlainTextResponse(challenge)
 
 
-Stored = tuple[bytes, dict[str, Any]]
-
-
-def _intake(request: Request, database_url: str) -> GroupCommit[Stored, int | None]:
-    """The app's group commit of webhook bodies (made at its first webhook): bodies
-    arriving together are stored in one transaction."""
-    intake: GroupCommit[Stored, int | None] | None = getattr(
-        request.app.state, "whatsapp_intake", None
-    )
-    if intake is None:
-
-        def write(bodies: list[Stored]) -> list[int | None]:
-            with transaction(database_url) as session:
-                return store.record_events(session=session, bodies=bodies)
-
-        intake = request.app.state.whatsapp_intake = GroupCommit(write)
-    return intake
+def _store(body: bytes, database_url: str) -> int | None:
+    with transaction(database_url) as session:
+        return store.record_event(session=session, body=body)
 
 
 async def receive(request: Request) -> Response:
@@ -84,11 +69,9 @@ async def receive(request: Request) -> Response:
         log.warning("whatsapp webhook: wrong signature, %s bytes refused", len(body))
         return Response(status_code=403)
     try:
-        data = store.parse_event_body(body)
-    except ValueError:  # not a JSON object
+        event_id = await asyncio.to_thread(_store, body, channel.settings.database_url)
+    except ValueError:  # not a JSON object (record_event checks before it writes)
         return Response(status_code=400)
-    try:
-        event_id = await _intake(request, channel.settings.database_url).submit((body, data))
     except SQLAlchemyError as error:  # not kept: Meta must send it again
         log.error("whatsapp webhook: event not stored (%s); answering 503", type(error).__name__)
         return Response(status_code=503)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from channels.whatsapp import store
+from channels.whatsapp import store, webhook
 from channels.whatsapp.models import WhatsAppEvent
 from channels.whatsapp.signature import SIGNATURE_HEADER, sign
 from core.db import transaction
@@ -107,10 +107,10 @@ def test_a_failure_while_settling_one_event_holds_up_nobody_and_heals_with_the_l
 def test_a_body_that_cannot_be_stored_gets_503_for_meta_to_retry(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def down(**_: object) -> list[int | None]:
+    def down(body: bytes, database_url: str) -> int | None:
         raise OperationalError("INSERT INTO whatsapp_event", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(store, "record_events", down)
+    monkeypatch.setattr(webhook, "_store", down)
     raw, headers = events.signed(events.text_message(WA, "halo"), APP_SECRET)
     assert served.client.post(WEBHOOK, content=raw, headers=headers).status_code == 503
     monkeypatch.undo()

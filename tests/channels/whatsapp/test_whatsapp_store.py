@@ -23,22 +23,6 @@ def test_identical_body_is_stored_once(db: str) -> None:
     assert first is not None and again is None
 
 
-def test_bodies_stored_together_each_get_their_id_or_none(db: str) -> None:
-    """One INSERT for a batch (the webhooks' group commit): a body seen before, and a
-    body twice in the same batch, are kept once; the others each get their own id."""
-    seen, fresh, twice = (json.dumps({"entry": [], "n": n}).encode() for n in range(3))
-    with transaction() as session:
-        [seen_id] = store.record_events(session=session, bodies=[(seen, json.loads(seen))])
-    batch = [(b, json.loads(b)) for b in (fresh, seen, twice, twice)]
-    with transaction() as session:
-        ids = store.record_events(session=session, bodies=batch)
-    with transaction() as session:
-        rows = dict(session.execute(select(WhatsAppEvent.body_sha256, WhatsAppEvent.id)).all())
-    assert seen_id is not None and ids[1] is None and ids[3] is None
-    assert ids[0] is not None and ids[2] is not None and len({seen_id, ids[0], ids[2]}) == 3
-    assert sorted(rows.values()) == sorted([seen_id, ids[0], ids[2]])
-
-
 def test_events_are_claimed_once_retried_with_backoff_then_failed(db: str) -> None:
     with transaction() as session:
         event_id = store.record_event(session=session, body=b'{"entry": []}')
