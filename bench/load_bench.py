@@ -1,6 +1,7 @@
 """Throughput: webhooks into a real `python -m bot serve` on a fresh PostgreSQL database.
 
-`python -m bench.load_bench [--channel whatsapp|telegram] [--workers N] [--rates 50,100]`
+`python -m bench.load_bench [--channel whatsapp|telegram] [--workers N] [--rates 10,20]
+[--tickets N] [--sweep-effect]`
 
 The server is the real command (bench/counted_serve.py only adds a count of SQL
 statements), configured by environment as in production; the fake Graph API and the
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -36,20 +38,25 @@ from bench.load_citizens import Channel, answers, offer, summary, telegram, what
 
 PLATFORM_DELAY = 0.150
 STEP_SECONDS = 10.0
-RATES = {"whatsapp": (50, 100, 200, 300, 400), "telegram": (10, 20, 30, 40)}
+# Low rates first: where the queue starts to grow is the first rate not kept up with.
+RATES = {"whatsapp": (10, 20, 30, 40, 60), "telegram": (5, 10, 20, 30)}
+# The sweep's effect: one rate well within capacity, on a database of this size.
+SWEEP_RATE, SWEEP_TICKETS = 15, 100_000
 DRAIN_TIMEOUT = 90.0
 APP_SECRET = "load-bench-secret"
 VERIFY_TOKEN = "load-bench-verify"
 BOT_TOKEN = "4242:LOADBENCH"
 TELEGRAM_SECRET = "load-bench-telegram"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# What is still to do for the channel measured (a filled database also holds staff
+# messages for the other channel, which nobody sends here).
 QUEUES = {
     "whatsapp": "SELECT (SELECT count(*) FROM whatsapp_event WHERE status IN "
     "('pending', 'processing')) + (SELECT count(*) FROM notification WHERE status IN "
-    "('pending', 'sending'))",
+    "('pending', 'sending') AND channel = 'whatsapp')",
     "telegram": "SELECT (SELECT count(*) FROM telegram_update WHERE status IN "
     "('pending', 'processing')) + (SELECT count(*) FROM notification WHERE status IN "
-    "('pending', 'sending'))",
+    "('pending', 'sending') AND channel = 'telegram')",
 }
 DEAD = "SELECT (SELECT count(*) FROM whatsapp_event WHERE status = 'failed') + (SELECT " \
     "count(*) FROM telegram_update WHERE status = 'failed') + (SELECT count(*) FROM " \
@@ -85,8 +92,11 @@ def _children(pid: int) -> list[int]:
 class Counters:
     """Transactions (PostgreSQL's own count), statements (the server's count), CPU."""
 
-    def __init__(self, engine: Engine, name: str, statement_dir: Path, server: int) -> None:
+    def __init__(
+        self, engine: Engine, name: str, statement_dir: Path, server: int, fakes: int
+    ) -> None:
         self.engine, self.name, self.dir, self.server = engine, name, statement_dir, server
+        self.fakes = fakes
 
     def _xacts(self) -> int:
         with self.engine.connect() as conn:
@@ -111,7 +121,9 @@ class Counters:
             backends = [int(pid) for pid in conn.scalars(query, {"n": self.name})]
         return {"xacts": xacts, "statements": statements,
                 "server_cpu": _cpu_seconds(_children(self.server)),
-                "postgres_cpu": _cpu_seconds(backends)}  # fmt: skip
+                "postgres_cpu": _cpu_seconds(backends),
+                # The load generator (this process) and the fake platforms.
+                "harness_cpu": _cpu_seconds([os.getpid(), self.fakes])}  # fmt: skip
 
 
 def _env(
@@ -194,12 +206,34 @@ def _step(channel: Channel, base: str, step_no: int, rate: int, seconds: float, 
         server_cores=(after["server_cpu"] - before["server_cpu"]) / span,
         server_ms=(after["server_cpu"] - before["server_cpu"]) * 1000 / messages,
         postgres_cores=(after["postgres_cpu"] - before["postgres_cpu"]) / span,
+        harness_cores=(after["harness_cpu"] - before["harness_cpu"]) / span,
     )  # fmt: skip
     return row
 
 
+@contextlib.contextmanager
+def _sweeping(url: str) -> Any:
+    """SLA sweeps in another process while the block runs (bench/sweeper.py); the
+    dict yielded gets the rounds run and breaches recorded."""
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    sweeper = subprocess.Popen([sys.executable, "-m", "bench.sweeper", "--every", "1"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE)  # fmt: skip
+    done: dict[str, int] = {}
+    try:
+        yield done
+    finally:
+        sweeper.terminate()
+        out, _ = sweeper.communicate(timeout=60)
+        with contextlib.suppress(ValueError):
+            done.update(json.loads(out.decode().strip().splitlines()[-1]))
+
+
 def run(kind: str, rates: tuple[int, ...], *, workers: int = 1, seconds: float = STEP_SECONDS,
-        delay: float = PLATFORM_DELAY) -> dict[str, Any]:  # fmt: skip
+        delay: float = PLATFORM_DELAY, tickets: int = 0,
+        sweep_effect: bool = False) -> dict[str, Any]:  # fmt: skip
+    """`tickets`: the database is first grown to that many (bench.fill);
+    `sweep_effect`: each rate twice, the second time with SLA sweeps running."""
+    from bench.fill import fill
     from tickets.reference import upgrade
 
     ports = {name: free_port() for name in ("graph", "bot", "stats", "server")}
@@ -212,6 +246,8 @@ def run(kind: str, rates: tuple[int, ...], *, workers: int = 1, seconds: float =
         folder = Path(tmp)
         (folder / "statements").mkdir()
         upgrade(url)
+        if tickets:
+            fill(tickets, database_url=url)
         fakes = subprocess.Popen(
             [sys.executable, "-m", "bench.fake_platforms", "--delay", str(delay),
              "--graph-port", str(ports["graph"]), "--bot-port", str(ports["bot"]),
@@ -234,20 +270,28 @@ def run(kind: str, rates: tuple[int, ...], *, workers: int = 1, seconds: float =
                     return int(conn.scalar(text(QUEUES[kind])) or 0)
 
             name = make_url(url).database or ""
-            counters = Counters(engine, name, folder / "statements", server.pid)
+            counters = Counters(engine, name, folder / "statements", server.pid, fakes.pid)
+            with engine.connect() as conn:  # a filled database may hold some already
+                dead_before = int(conn.scalar(text(DEAD)) or 0)
             # Warm-up (NLU, pools, first conversations), not measured.
             _step(channel, base, 99, 5, 2.0, fake, queue, counters)
             rows = []
-            for step_no, rate in enumerate(rates):
-                row = _step(channel, base, step_no, rate, seconds, fake, queue, counters)
+            steps = [(rate, sweeps) for rate in rates for sweeps in
+                     ((False, True) if sweep_effect else (False,))]  # fmt: skip
+            for step_no, (rate, sweeps) in enumerate(steps):
+                sweeping: Any = _sweeping(url) if sweeps else contextlib.nullcontext({})
+                with sweeping as swept:
+                    row = _step(channel, base, step_no, rate, seconds, fake, queue, counters)
+                row["sweeping"], row["swept"] = sweeps, swept
                 rows.append(row)
                 print(_line(kind, row), flush=True)
                 if row["left"] or row["drain_s"] >= DRAIN_TIMEOUT:
                     break  # past what the server can do: higher rates say nothing more
             with engine.connect() as conn:
-                dead = int(conn.scalar(text(DEAD)) or 0)
+                dead = int(conn.scalar(text(DEAD)) or 0) - dead_before
             return {"kind": kind, "workers": workers, "rows": rows, "dead": dead,
-                    "fake": fake.counts(), "delay": delay, "seconds": seconds}  # fmt: skip
+                    "fake": fake.counts(), "delay": delay, "seconds": seconds,
+                    "tickets": tickets, "sweep_effect": sweep_effect}  # fmt: skip
         finally:
             server.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -270,32 +314,49 @@ def _line(kind: str, row: dict[str, Any]) -> str:
             f"{row['messages'] - row['answered']}, backlog {row['backlog']}, "
             f"{row['statements']:.1f} stmts {row['transactions']:.2f} xacts/msg, server "
             f"{row['server_cores']:.2f} cores ({row['server_ms']:.1f} ms/msg), postgres "
-            f"{row['postgres_cores']:.2f}")  # fmt: skip
+            f"{row['postgres_cores']:.2f}, harness {row['harness_cores']:.2f}")  # fmt: skip
+
+
+def _grows(row: dict[str, Any]) -> bool:
+    return bool(row["backlog"] > row["rate"] or row["answered_per_s"] < 0.9 * row["rate"])
 
 
 def grows_at(result: dict[str, Any]) -> str:
-    """The lowest offered rate whose queue outgrew a second's worth of messages."""
-    for row in result["rows"]:
-        if row["backlog"] > row["rate"] or row["answered_per_s"] < 0.9 * row["rate"]:
-            return f"{row['rate']} msg/s"
-    return f"not within {result['rows'][-1]['rate']} msg/s" if result["rows"] else "unknown"
+    """Where the queue starts to grow: the highest offered rate served as offered
+    and the lowest whose queue outgrew a second's worth of messages."""
+    rows = [r for r in result["rows"] if not r.get("sweeping")]
+    if not rows:
+        return "unknown"
+    served = [r["rate"] for r in rows if not _grows(r)]
+    grew = [r["rate"] for r in rows if _grows(r)]
+    kept = (
+        f"kept up with {max(served)} msg/s"
+        if served
+        else f"fell behind at {rows[0]['rate']} msg/s already"
+    )
+    return f"{kept}; the queue grows from {min(grew)} msg/s" if grew else (
+        f"{kept}; the queue did not grow within {rows[-1]['rate']} msg/s")  # fmt: skip
 
 
 def table(result: dict[str, Any]) -> str:
     lines = [
         "| offered msg/s | answered msg/s | ack p50 / p99 ms | reply p50 / p99 ms | lost | "
         "backlog at end | SQL statements / msg | transactions / msg | server cores | "
-        "server CPU ms / msg | PostgreSQL cores |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "server CPU ms / msg | PostgreSQL cores | load generator and fakes, cores |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in result["rows"]:
         lost = r["messages"] - r["answered"] + r["unacked"]
+        swept = r.get("swept") or {}
+        rate = (f"{r['rate']}, SLA sweeps running ({swept.get('rounds', '?')} rounds, "
+                f"{swept.get('breaches', '?')} breaches recorded)"
+                if r.get("sweeping") else str(r["rate"]))  # fmt: skip
         lines.append(
-            f"| {r['rate']} | {r['answered_per_s']:.0f} | {r['ack_p50']:.1f} / "
+            f"| {rate} | {r['answered_per_s']:.0f} | {r['ack_p50']:.1f} / "
             f"{r['ack_p99']:.1f} | {r['reply_p50']:.0f} / {r['reply_p99']:.0f} | {lost} of "
             f"{r['messages']} | {r['backlog']} | {r['statements']:.1f} | "
             f"{r['transactions']:.2f} | {r['server_cores']:.2f} | {r['server_ms']:.1f} | "
-            f"{r['postgres_cores']:.2f} |"
+            f"{r['postgres_cores']:.2f} | {r['harness_cores']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -305,10 +366,13 @@ def markdown(results: list[dict[str, Any]]) -> str:
     for result in results:
         name = {"whatsapp": "WhatsApp", "telegram": "Telegram"}[result["kind"]]
         processes = f", `--workers {result['workers']}`" if result["workers"] > 1 else ""
+        filled = (
+            f", database grown to {result['tickets']:,} tickets" if result.get("tickets") else ""
+        )
         parts.append(
-            f"**{name}**{processes}: {result['seconds']:.0f} s per rate, platform answers "
-            f"after {result['delay'] * 1000:.0f} ms; the queue starts to grow at "
-            f"{grows_at(result)}; dead letters after the run: {result['dead']}.\n\n"
+            f"**{name}**{processes}{filled}: {result['seconds']:.0f} s per rate, platform "
+            f"answers after {result['delay'] * 1000:.0f} ms; {grows_at(result)}; dead "
+            f"letters after the run: {result['dead']}.\n\n"
             f"{table(result)}\n"
         )
     return "\n".join(parts)
@@ -330,14 +394,22 @@ posted again. "reply": POST -> the first message the fake accepted for that citi
 count (pg_stat_database); statements are counted by the server process
 (bench/counted_serve.py: pg_stat_statements is not preloaded here). Server and
 PostgreSQL cores: CPU seconds per second of the step. The load generator and the
-fakes share the same cores.
+fakes share the same 2 cores ("load generator and fakes": their CPU). "SLA sweeps
+running": the same rate again while bench/sweeper.py runs a sweep round every second,
+each an hour later than the last (12 rounds of `bot serve`'s breaches a second), in
+another process on the same cores.
 """
 
 
 def throughput_section() -> str:
     """The section of docs/benchmarks.md (bench/run.py): both channels, every rate."""
     try:
-        results = [run(kind, RATES[kind]) for kind in ("whatsapp", "telegram")]
+        results = [
+            run("whatsapp", RATES["whatsapp"]),
+            run("whatsapp", RATES["whatsapp"], workers=2),
+            run("telegram", RATES["telegram"]),
+            run("whatsapp", (SWEEP_RATE,), tickets=SWEEP_TICKETS, sweep_effect=True),
+        ]
     except Exception as error:  # report, do not hide: the section says why it is missing
         return f"{SECTION}\n\nNot measured: {type(error).__name__}: {error}\n"
     return section(results)
@@ -350,13 +422,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rates", help="comma-separated offered rates (messages/s)")
     parser.add_argument("--seconds", type=float, default=STEP_SECONDS)
     parser.add_argument("--delay", type=float, default=PLATFORM_DELAY)
+    parser.add_argument("--tickets", type=int, default=0, help="grow the database first")
+    parser.add_argument("--sweep-effect", action="store_true",
+                        help="each rate again with SLA sweeps running")  # fmt: skip
     args = parser.parse_args(argv)
     kinds = ("whatsapp", "telegram") if args.channel == "both" else (args.channel,)
     results = []
     for kind in kinds:
         rates = tuple(int(r) for r in args.rates.split(",")) if args.rates else RATES[kind]
         results.append(run(kind, rates, workers=args.workers, seconds=args.seconds,
-                           delay=args.delay))  # fmt: skip
+                           delay=args.delay, tickets=args.tickets,
+                           sweep_effect=args.sweep_effect))  # fmt: skip
     print(section(results))
     return 0
 

@@ -11,6 +11,9 @@ from dialogue.domain import Domain
 # Actions only look back to the latest user message; older events are kept for
 # context (debugging, later policies) up to this many.
 MAX_EVENTS = 60
+# What a user event keeps of the parse: the rankings are read from latest_message
+# only (kept whole in the state), and would be most of every stored event.
+RANKINGS = ("intent_ranking", "response_selector")
 
 
 @dataclass
@@ -58,7 +61,7 @@ class TrackerState:
             {
                 "event": "user",
                 "text": parse_data.get("text"),
-                "parse_data": parse_data,
+                "parse_data": {k: v for k, v in parse_data.items() if k not in RANKINGS},
                 "metadata": metadata,
             }
         )
@@ -76,6 +79,8 @@ class TrackerState:
         self._log({"event": "action", "name": name})
 
     def bot_uttered(self, text: str | None, data: dict[str, Any]) -> None:
+        # As Rasa's BotUttered: the text once, beside the rest of the message.
+        data = {k: v for k, v in data.items() if k != "text"}
         self._log({"event": "bot", "text": text, "data": data})
 
     def reset_slots(self, names: list[str]) -> None:

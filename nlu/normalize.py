@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -111,11 +112,17 @@ def _key(word: object) -> str:
     return " ".join(str(word).lower().split())
 
 
+RECENT_TEXTS = 2048
+RECENT_MAX_CHARS = 2_000
+
+
 class Normalizer:
     """Callable: `Normalizer(lexicon)("Jln nya rusakkk parahhh!!")`."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        # One message is normalized by the parser and again by the form's checks.
+        self._recent = lru_cache(maxsize=RECENT_TEXTS)(self._normalize)
         self._emoji_re = (
             re.compile("|".join(re.escape(e) for e in sorted(lexicon.emoji, key=len, reverse=True)))
             if lexicon.emoji
@@ -135,6 +142,9 @@ class Normalizer:
         return cls(Lexicon.from_yaml(path))
 
     def __call__(self, text: str) -> str:
+        return self._recent(text) if len(text) <= RECENT_MAX_CHARS else self._normalize(text)
+
+    def _normalize(self, text: str) -> str:
         # Before NFKC, which turns the acute accent into space + combining mark.
         text = _APOSTROPHE_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text).lower()

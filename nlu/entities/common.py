@@ -69,6 +69,13 @@ def phrase_alternation(options: Iterable[str], gap: str = r"\s+") -> str:
     return "|".join(phrase_pattern(p, gap) for p in ordered)
 
 
+def at_every_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` tried at every position of a text in one scan (its `finditer`): each
+    match is what `pattern.match(text, i)` gives where that matches, group "whole"
+    spanning it. Overlapping candidates are found in C, not by a loop over positions."""
+    return re.compile(rf"(?=(?P<whole>{pattern.pattern}))", pattern.flags)
+
+
 def overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 

@@ -135,9 +135,27 @@ def _default_rules() -> PiiRules:
     return PiiRules.from_file()
 
 
+# Every turn masks what it logs, the bot's own replies included (they may quote the
+# citizen): most of those texts recur word for word, so recent results are kept.
+_MASK_CACHE_SIZE = 4096
+_MASK_CACHE_MAX_CHARS = 2_000
+
+
 def mask_pii(text: str) -> str:
     """Mask PII: a NIK keeps its first 6 digits ("187101**********"), a phone number
     its first 4 and last 2 digits in national form ("0812******89"), an e-mail address
     its first letter and domain ("b***@gmail.com"), a name the writer gives for
     themselves each word's first letter ("nama saya B*** S***")."""
-    return _default_rules().mask(text, default_extractor().extract(text))
+    if len(text) <= _MASK_CACHE_MAX_CHARS:
+        return _mask_remembered(text)
+    return _mask(text)
+
+
+def _mask(text: str) -> str:
+    # A NIK and a phone number are digits: without one, the entity extraction (the
+    # costly part) finds nothing to mask.
+    entities = default_extractor().extract(text) if any(c.isdigit() for c in text) else []
+    return _default_rules().mask(text, entities)
+
+
+_mask_remembered = lru_cache(maxsize=_MASK_CACHE_SIZE)(_mask)

@@ -10,6 +10,7 @@ from nlu.entities.common import (
     NOT_AFTER_WORD,
     NOT_BEFORE_WORD,
     Entity,
+    at_every_start,
     lexicon_word,
     lexicon_words,
     longest_first,
@@ -49,6 +50,9 @@ class RegionExtractor:
             else None
         )
 
+        # Both, tried at every position, in one scan each.
+        self._scans = [at_every_start(p) for p in (self._pattern, self._bare) if p is not None]
+
     @staticmethod
     def _squash(text: str) -> str:
         return re.sub(r"[\s.\-]+", "", text.lower())
@@ -62,17 +66,13 @@ class RegionExtractor:
         )
 
     def extract(self, text: str) -> list[Entity]:
-        if self._pattern is None or self._bare is None:
-            return []
         candidates: list[Entity] = []
         # With and without the prefix, so "kota agung" (a name) beats "kota" + nothing,
         # and the longest alias at every position is considered.
-        for pattern in (self._pattern, self._bare):
-            for start in range(len(text)):
-                match = pattern.match(text, start)
-                if match is None:
-                    continue
+        for scan in self._scans:
+            for match in scan.finditer(text):
                 code = self._by_squashed.get(self._squash(match.group("name")))
                 if code is not None:
-                    candidates.append(make_entity(REGION, code, match.start(), match.end()))
+                    start, end = match.span("whole")
+                    candidates.append(make_entity(REGION, code, start, end))
         return longest_first(candidates)

@@ -16,6 +16,7 @@ from nlu.entities.common import (
     NOT_AFTER_WORD,
     NOT_BEFORE_WORD,
     Entity,
+    at_every_start,
     lexicon_word,
     lexicon_words,
     longest_first,
@@ -66,6 +67,7 @@ class TimeExtractor:
                 rf"(?:\s+(?P<ago>{ago_re}))?{NOT_BEFORE_WORD}",
                 flags,
             )
+        self._count_scan = at_every_start(self._count) if self._count is not None else None
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TimeExtractor:
@@ -85,10 +87,9 @@ class TimeExtractor:
             for fixed in self._fixed.finditer(text):
                 key = " ".join(fixed.group().lower().split())
                 candidates.append(make_entity(TIME, self.phrases[key], fixed.start(), fixed.end()))
-        if self._count is not None:
-            for start in range(len(text)):
-                match = self._count.match(text, start)
-                if match is None or not (match.group("since") or match.group("ago")):
+        if self._count_scan is not None:
+            for match in self._count_scan.finditer(text):
+                if not (match.group("since") or match.group("ago")):
                     continue
                 unit = (match.group("unit") or match.group("unit1")).lower()
                 raw_n = match.group("n")
@@ -101,5 +102,6 @@ class TimeExtractor:
                 if n == 0:
                     continue
                 value = self.units[unit].format(n=n)
-                candidates.append(make_entity(TIME, value, match.start(), match.end()))
+                start, end = match.span("whole")
+                candidates.append(make_entity(TIME, value, start, end))
         return longest_first(candidates)

@@ -211,6 +211,23 @@ def test_unsure_message_asks_back_and_keeps_the_text(engine: DialogueEngine) -> 
     assert f"Uraian: {UNSURE}" in summary
 
 
+def test_stored_events_keep_no_rankings_and_no_second_text(engine: DialogueEngine) -> None:
+    """The rankings stay in latest_message only and a reply's text is stored once:
+    the conversation row is read and written on every turn."""
+    user = User(engine)
+    user.send(UNSURE)
+    with transaction() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        events, latest = conversation.events, conversation.state["latest_message"]
+    (said,) = [e for e in events if e["event"] == "user"]
+    assert said["text"] == UNSURE and said["parse_data"]["intent"]["name"]
+    assert "intent_ranking" not in said["parse_data"]
+    assert latest["intent_ranking"] == UNSURE_RANKING
+    (reply,) = [e for e in events if e["event"] == "bot"]
+    assert "kurang yakin" in reply["text"] and "text" not in reply["data"]
+    assert reply["data"]["buttons"]
+
+
 def test_pending_text_is_not_reused_by_a_later_report(engine: DialogueEngine) -> None:
     user = User(engine)
     user.send(UNSURE)
