@@ -408,6 +408,7 @@ def throughput_section() -> str:
             run("whatsapp", RATES["whatsapp"]),
             run("whatsapp", RATES["whatsapp"], workers=2),
             run("telegram", RATES["telegram"]),
+            run("telegram", RATES["telegram"], workers=2),
             run("whatsapp", (SWEEP_RATE,), tickets=SWEEP_TICKETS, sweep_effect=True),
         ]
     except Exception as error:  # report, do not hide: the section says why it is missing
