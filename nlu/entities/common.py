@@ -69,11 +69,12 @@ def phrase_alternation(options: Iterable[str], gap: str = r"\s+") -> str:
     return "|".join(phrase_pattern(p, gap) for p in ordered)
 
 
-def at_every_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """`pattern` tried at every position of a text in one scan (its `finditer`): each
-    match is what `pattern.match(text, i)` gives where that matches, group "whole"
-    spanning it. Overlapping candidates are found in C, not by a loop over positions."""
-    return re.compile(rf"(?=(?P<whole>{pattern.pattern}))", pattern.flags)
+def at_every_start(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`pattern` compiled to be tried at every position of a text in one scan (its
+    `finditer`): each match is what `re.compile(pattern, flags).match(text, i)` gives
+    wherever that matches, group "whole" spanning it.
+    Overlapping candidates are found in C, not by a loop over positions."""
+    return re.compile(rf"(?=(?P<whole>{pattern}))", flags)
 
 
 def overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:

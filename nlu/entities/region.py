@@ -36,22 +36,20 @@ class RegionExtractor:
         self._by_squashed = {self._squash(k): v for k, v in self.codes.items()}
         prefix = phrase_alternation(prefixes) if prefixes else ""
         names_re = phrase_alternation(self.codes, gap=r"[\s\-]*")
-        self._pattern = (
-            re.compile(
-                rf"{NOT_AFTER_WORD}(?:(?:{prefix})\s*)?(?P<name>{names_re}){NOT_BEFORE_WORD}",
-                re.IGNORECASE,
-            )
+        # With and without the prefix, each tried at every position in one scan.
+        self._scans = (
+            [
+                at_every_start(
+                    rf"{NOT_AFTER_WORD}(?:(?:{prefix})\s*)?(?P<name>{names_re}){NOT_BEFORE_WORD}",
+                    re.IGNORECASE,
+                ),
+                at_every_start(
+                    rf"{NOT_AFTER_WORD}(?P<name>{names_re}){NOT_BEFORE_WORD}", re.IGNORECASE
+                ),
+            ]
             if self.codes
-            else None
+            else []
         )
-        self._bare = (
-            re.compile(rf"{NOT_AFTER_WORD}(?P<name>{names_re}){NOT_BEFORE_WORD}", re.IGNORECASE)
-            if self.codes
-            else None
-        )
-
-        # Both, tried at every position, in one scan each.
-        self._scans = [at_every_start(p) for p in (self._pattern, self._bare) if p is not None]
 
     @staticmethod
     def _squash(text: str) -> str:

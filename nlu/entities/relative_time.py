@@ -51,7 +51,7 @@ class TimeExtractor:
             if self.phrases
             else None
         )
-        self._count = None
+        self._count_scan = None
         if units:
             unit = phrase_alternation(units)
             number = "|".join(
@@ -60,14 +60,13 @@ class TimeExtractor:
             since_re = phrase_alternation(since) if since else r"(?!)"
             ago_re = phrase_alternation(ago) if ago else r"(?!)"
             filler = rf"(?:(?:{phrase_alternation(fillers)})\s+)?" if fillers else ""
-            self._count = re.compile(
+            self._count_scan = at_every_start(
                 rf"{NOT_AFTER_WORD}(?<![\d.,])"
                 rf"(?:(?P<since>{since_re})\s+{filler})?"
                 rf"(?:(?P<n>{number})\s*(?P<unit>{unit})|{re.escape(one_prefix)}(?P<unit1>{unit}))"
                 rf"(?:\s+(?P<ago>{ago_re}))?{NOT_BEFORE_WORD}",
                 flags,
             )
-        self._count_scan = at_every_start(self._count) if self._count is not None else None
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> TimeExtractor:
