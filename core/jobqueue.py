@@ -24,12 +24,14 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Table,
     and_,
     delete,
     exists,
     false,
     func,
+    inspect,
     or_,
     select,
     true,
@@ -164,27 +166,9 @@ class JobQueue(Generic[RowT]):
         A job is taken only in a run that starts with its conversation's first open
         job: a worker that skipped a job locked by another (SKIP LOCKED) never takes
         the jobs after it out of order."""
-        model, earlier = self.model, self._earlier
         now = now or utcnow()
-        claimed_due = model.status == self.claimed
-        if self.lease is None:
-            claimed_due = and_(claimed_due, false())
-        due = and_(or_(model.status == self.pending, claimed_due), model.next_attempt_at <= now)
-        waiting = or_(
-            and_(earlier.status == self.pending, earlier.next_attempt_at > now),
-            and_(earlier.status == self.claimed,
-                 earlier.next_attempt_at > now if self.lease is not None else true()),
-        )  # fmt: skip
-        first = ~exists().where(self._same_and_earlier, earlier.status.in_(self._open))
-        query = (
-            select(model, first.label("first"))
-            .where(due, ~exists().where(self._same_and_earlier, waiting), *where)
-            .order_by(*order_by, model.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=model)
-        )
         runs: dict[tuple[object, ...], list[RowT]] = {}
-        for row, is_first in session.execute(query):
+        for row, is_first in session.execute(self._runs_query(now, where, order_by, limit)):
             key = self._key_of(row)
             if key in runs:
                 runs[key].append(row)
@@ -200,9 +184,49 @@ class JobQueue(Generic[RowT]):
         self._mark_claimed(session, [r for r in rows if r not in dead], now, lease)
         return [[r for r in run if r not in dead] for run in picked]
 
+    def _runs_query(
+        self,
+        now: datetime,
+        where: Sequence[ColumnElement[bool]],
+        order_by: Sequence[ColumnElement[Any]],
+        limit: int,
+    ) -> Select[RowT, bool]:
+        model, earlier = self.model, self._earlier
+        claimed_due = model.status == self.claimed
+        if self.lease is None:
+            claimed_due = and_(claimed_due, false())
+        due = and_(or_(model.status == self.pending, claimed_due), model.next_attempt_at <= now)
+        waiting = or_(
+            and_(earlier.status == self.pending, earlier.next_attempt_at > now),
+            and_(earlier.status == self.claimed,
+                 earlier.next_attempt_at > now if self.lease is not None else true()),
+        )  # fmt: skip
+        first = ~exists().where(self._same_and_earlier, earlier.status.in_(self._open))
+        return (
+            select(model, first.label("first"))
+            .where(due, ~exists().where(self._same_and_earlier, waiting), *where)
+            .order_by(*order_by, model.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=model)
+        )
+
+    def __post_init__(self) -> None:
+        # Built here, while the module that defines the queue is imported (one
+        # thread), not on first use: workers on several threads would build them at
+        # once, and SQLAlchemy fills an alias's columns lazily and not thread-safely.
+        if self.ordered_by is not None:
+            _ = self._first_of_its_conversation
+
     @cached_property
     def _earlier(self) -> Any:
-        return aliased(self.model)
+        """The model aliased, every column attribute resolved at once: a thread that
+        resolves one while another fills the alias's columns gets the unaliased
+        column (SQLAlchemy warns "Did not locate an expression"), which the alias then
+        keeps, and every later claim compares a row with itself."""
+        alias = aliased(self.model)
+        for column in inspect(self.model).column_attrs:
+            getattr(alias, column.key)
+        return alias
 
     @cached_property
     def _open(self) -> tuple[str, str]:

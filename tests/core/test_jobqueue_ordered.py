@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -147,3 +151,38 @@ def test_a_run_never_starts_behind_a_job_another_worker_holds(db: str, turns: No
         two.execute(text("SET LOCAL lock_timeout = '2s'"))
         assert _runs(two) == [[b1]]  # a2 without a1 would overtake it
     assert a1 < a2
+
+
+def _built_at_once(queue: JobQueue[Turn], threads: int = 4) -> tuple[list[str], list[str]]:
+    """The claim query as `threads` threads build it at the same moment, and the
+    warnings they raised."""
+    barrier, built, now = threading.Barrier(threads), [], utcnow()
+
+    def build() -> None:
+        barrier.wait()
+        built.append(str(queue._runs_query(now, (), (), 10)))
+
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        started = [threading.Thread(target=build) for _ in range(threads)]
+        for thread in started:
+            thread.start()
+        for thread in started:
+            thread.join()
+    return built, [str(w.message) for w in warned]
+
+
+def test_workers_on_several_threads_all_build_the_same_claim() -> None:
+    """The notification senders start together on their own threads: each must
+    compare a job with the earlier ones of its conversation, never with itself (an
+    alias whose columns were filled by two threads at once did, and claimed nothing)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(30):
+            # A new queue: a new alias, built as on start.
+            built, warned = _built_at_once(replace(QUEUE))
+            assert warned == []
+            assert len(set(built)) == 1 and "test_jobqueue_turn_1.status" in built[0]
+    finally:
+        sys.setswitchinterval(interval)
