@@ -9,10 +9,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.jawab_faq import FACET_SLOT, TOPIC_SLOT, choose_for, utter_choice
 from knowledge.geo.region import coordinates_valid, locate
 from knowledge.mpp import NearbyMpp, nearest_mpps
 
 MAX_RESULTS = 3
+MPP_TOPIC = "mal_pelayanan_publik"
+# The chat is about MPPs now: "bukanya jam berapa?" next asks their hours.
+ABOUT_MPP = [SlotSet(TOPIC_SLOT, MPP_TOPIC), SlotSet(FACET_SLOT, "tempat")]
 
 
 def pin_of_message(tracker: Tracker) -> tuple[float, float] | None:
@@ -79,6 +83,13 @@ class ActionCariMpp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        choice = choose_for(tracker, nlu_topic=MPP_TOPIC)
+        if choice.topic is not None and (
+            choice.topic.id != MPP_TOPIC or choice.facet not in (None, "tempat")
+        ):
+            # "nomor telepon mpp?", "kalo mpp?" after hours were asked, "kantor bpjs
+            # di pringsewu dimana": a service question, not a search by pin.
+            return utter_choice(dispatcher, choice)
         pin = tracker.get_slot("lokasi_mpp")
         if tracker.active_loop_name:
             # During a report: from its location; a pin sent now is the report's.
@@ -90,9 +101,9 @@ class ActionCariMpp(Action):
             return []
         if isinstance(pin, dict) and "latitude" in pin and "longitude" in pin:
             utter_nearest(dispatcher, float(pin["latitude"]), float(pin["longitude"]))
-            return [SlotSet("lokasi_mpp", None), SlotSet("menunggu_lokasi_mpp", None)]
+            return [SlotSet("lokasi_mpp", None), SlotSet("menunggu_lokasi_mpp", None), *ABOUT_MPP]
         dispatcher.utter_message(response="utter_ask_lokasi_mpp")
-        return [SlotSet("menunggu_lokasi_mpp", True)]
+        return [SlotSet("menunggu_lokasi_mpp", True), *ABOUT_MPP]
 
 
 class ActionLokasiDiterima(Action):

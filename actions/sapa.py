@@ -1,4 +1,5 @@
-"""The greeting: the Islamic salam is answered in kind, any other greeting with hello."""
+"""The greeting: the Islamic salam is answered in kind, any other greeting with hello;
+a greeting that names a service is a question about it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.jawab_faq import choose_for, utter_choice
 
 SALAM_FILE = Path(__file__).with_name("salam.txt")
 
@@ -37,5 +40,9 @@ class ActionSapa(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        choice = choose_for(tracker, nlu_topic=None)
+        if choice.topic is not None and choice.how == "named":
+            # "punten, bade naros perihal akta kelahiran": a greeting with a question.
+            return utter_choice(dispatcher, choice)
         dispatcher.utter_message(response="utter_greet_salam" if is_salam(text) else "utter_greet")
         return []

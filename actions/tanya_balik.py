@@ -10,10 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.ask_kategori import other_category_buttons
-from actions.jawab_faq import utter_topic
+from actions.jawab_faq import choose_for, utter_choice
 from actions.tidak_terjawab import record_unanswered
+from knowledge.facets import facet_book, normalized
 from knowledge.intents import intent_title
-from knowledge.retrieval import Hit, answer_topic, default_index
+from knowledge.retrieval import Hit, default_index
 
 MAX_CANDIDATES = 3
 # Candidates less likely than this are noise, not a plausible reading.
@@ -22,6 +23,8 @@ MIN_CANDIDATE_CONFIDENCE = 0.05
 # knowledge-base hit ("ktp saya ditahan, dimintai uang" is pungli, not KTP info).
 COMPLAINT_LABELS = ("lapor/", "lapor_umum")
 NONE_OF_THESE = "tidak_terjawab"
+# At most this many words: a follow-up, not a complaint.
+SHORT_FOLLOW_UP_WORDS = 6
 
 
 def payload_for(label: str) -> str:
@@ -49,14 +52,23 @@ def _looks_like_complaint(tracker: Tracker) -> bool:
     return top.startswith(COMPLAINT_LABELS)
 
 
-def answer_from_knowledge(dispatcher: CollectingDispatcher, hits: list[Hit]) -> bool:
-    """Answer with the best topic if the search is confident enough."""
-    topic = answer_topic(hits)
-    if topic is None:
-        return False
-    dispatcher.utter_message(response="utter_faq_mungkin")
-    utter_topic(dispatcher, topic)
-    return True
+def answer_from_knowledge(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    only_follow_up: bool = False,
+    short: bool = True,
+) -> list[dict[str, Any]] | None:
+    """Answer a service question the classifier did not place: one that names a
+    topic, a follow-up of the topic being discussed ("terus biayanya?"), or a
+    confident search hit (said to be a guess). Returns its events, or None.
+    `only_follow_up`: answer a short follow-up only."""
+    choice = choose_for(tracker, nlu_topic=None)
+    if choice.topic is None or (only_follow_up and not (choice.how == "context" and short)):
+        return None
+    if choice.how == "search":
+        dispatcher.utter_message(response="utter_faq_mungkin")
+    return utter_choice(dispatcher, choice)
 
 
 def admit_not_knowing(
@@ -80,9 +92,19 @@ class ActionTanyaBalik(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = str(tracker.latest_message.get("text") or "")
+        # A complaint-like guess still yields to a short follow-up of the service just
+        # answered ("bisa ngurus dari hp gak?"): a complaint says more than that.
+        # ... unless it names the facet outright ("dendanya berapa kalau nunggak").
+        short = (
+            len(text.split()) <= SHORT_FOLLOW_UP_WORDS
+            or facet_book().asked_how(normalized(text)).strong
+        )
+        answered = answer_from_knowledge(
+            dispatcher, tracker, only_follow_up=_looks_like_complaint(tracker), short=short
+        )
+        if answered is not None:
+            return answered
         hits = default_index().search(text)
-        if not _looks_like_complaint(tracker) and answer_from_knowledge(dispatcher, hits):
-            return []
         buttons = candidate_buttons(tracker)
         if not buttons:
             admit_not_knowing(dispatcher, tracker, text, hits)
@@ -107,7 +129,8 @@ class ActionDiLuarCakupan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = str(tracker.latest_message.get("text") or "")
-        hits = default_index().search(text)
-        if not answer_from_knowledge(dispatcher, hits):
-            admit_not_knowing(dispatcher, tracker, text, hits)
+        answered = answer_from_knowledge(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        admit_not_knowing(dispatcher, tracker, text, default_index().search(text))
         return []

@@ -153,6 +153,21 @@ def transaction(url: str | None = None) -> Iterator[Session]:
 
 
 @contextmanager
+def dry_run(url: str | None = None) -> Iterator[Session]:
+    """A transaction that is always rolled back: what runs in it (and joins it
+    through `current_session()`) writes nothing."""
+    session = Session(bind=get_engine(url), expire_on_commit=False)
+    token = _current.set(session)
+    try:
+        session.begin()
+        yield session
+    finally:
+        _current.reset(token)
+        session.rollback()
+        session.close()
+
+
+@contextmanager
 def current_session() -> Iterator[Session]:
     """The session of the enclosing `transaction()`, or a new transaction of its own."""
     session = _current.get()

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Mapped, Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.bulk import table_of
+from core.retry import RetryPolicy
 from core.timestamps import utcnow
 
 # What last_error holds (String(255) on every queue table).
@@ -62,27 +63,6 @@ class QueueRow(Protocol):
 
 
 RowT = TypeVar("RowT", bound=QueueRow)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff: `first_delay` after the first attempt, doubling, capped at
-    `max_delay` (None: uncapped); after `max_attempts` attempts the job fails."""
-
-    first_delay: timedelta
-    max_attempts: int
-    max_delay: timedelta | None = None
-
-    def delay(self, attempts: int, floor: timedelta | None = None) -> timedelta:
-        """How long to wait after the `attempts`-th attempt failed; never less than
-        `floor` (e.g. a channel's own retry-after)."""
-        backoff = self.first_delay * 2 ** (attempts - 1)
-        if self.max_delay is not None:
-            backoff = min(backoff, self.max_delay)
-        return max(backoff, floor or timedelta(0))
-
-    def exhausted(self, attempts: int) -> bool:
-        return attempts >= self.max_attempts
 
 
 @dataclass(frozen=True)
@@ -185,12 +165,9 @@ class JobQueue(Generic[RowT]):
         return [[r for r in run if r not in dead] for run in picked]
 
     def _runs_query(
-        self,
-        now: datetime,
-        where: Sequence[ColumnElement[bool]],
-        order_by: Sequence[ColumnElement[Any]],
-        limit: int,
-    ) -> Select[RowT, bool]:
+        self, now: datetime, where: Sequence[ColumnElement[bool]],
+        order_by: Sequence[ColumnElement[Any]], limit: int,
+    ) -> Select[RowT, bool]:  # fmt: skip
         model, earlier = self.model, self._earlier
         claimed_due = model.status == self.claimed
         if self.lease is None:
@@ -211,18 +188,16 @@ class JobQueue(Generic[RowT]):
         )
 
     def __post_init__(self) -> None:
-        # Built here, while the module that defines the queue is imported (one
-        # thread), not on first use: workers on several threads would build them at
-        # once, and SQLAlchemy fills an alias's columns lazily and not thread-safely.
+        # Built on import (one thread), not on first use by several workers at once:
+        # SQLAlchemy fills an alias's columns lazily and not thread-safely.
         if self.ordered_by is not None:
             _ = self._first_of_its_conversation
 
     @cached_property
     def _earlier(self) -> Any:
-        """The model aliased, every column attribute resolved at once: a thread that
-        resolves one while another fills the alias's columns gets the unaliased
-        column (SQLAlchemy warns "Did not locate an expression"), which the alias then
-        keeps, and every later claim compares a row with itself."""
+        """The model aliased, every column resolved now: a thread resolving one while
+        another fills the alias's columns gets (and the alias keeps) the unaliased
+        column, so every later claim compares a row with itself."""
         alias = aliased(self.model)
         for column in inspect(self.model).column_attrs:
             getattr(alias, column.key)

@@ -30,14 +30,12 @@ from dialogue.responses import render_message, render_response
 from dialogue.rules import RuleBook, get_rules
 from dialogue.sanitize import sanitize_inbound
 from dialogue.tracker import TrackerState
+from dialogue.turn_log import inbound_dict, logged_reply, parse_summary
 from nlu.emergency import EMERGENCY_INTENT, is_emergency
-from nlu.entities import mask_pii
 
 log = logging.getLogger(__name__)
 
 REQUESTED_SLOT = "requested_slot"
-# Entity values that identify a person; masked wherever messages are logged.
-PII_ENTITIES = {"nik", "phone"}
 # The flood check counts the messages of this window (RATE_MESSAGES_PER_MINUTE).
 FLOOD_WINDOW = timedelta(minutes=1)
 
@@ -65,6 +63,20 @@ class _Turn:
     tracker: TrackerState
     seed: str
     replies: list[Outbound] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """A conversation run in memory: the replies to each message, and the slots
+    each message's turn set."""
+
+    replies: list[list[Outbound]]
+    slots_set: list[dict[str, Any]]
+
+
+# An action that declines the message it was called for (rasa_sdk's
+# ActionExecutionRejected event).
+REJECTED_EVENT = "action_execution_rejected"
 
 
 class DialogueEngine:
@@ -129,21 +141,12 @@ class DialogueEngine:
                     direction="in",
                     update_id=inbound.update_id,
                     payload={
-                        "inbound": _inbound_dict(inbound),
-                        "parse": _parse_summary(parse_data),
+                        "inbound": inbound_dict(inbound),
+                        "parse": parse_summary(parse_data),
                     },
                 )
             ]
-            turn = _Turn(tracker=tracker, seed=inbound.update_id)
-            page = self._more_choices(parse_data, tracker.last_buttons)
-            if page is not None:
-                # Paging a list is no dialogue step: slots, form and the buttons a
-                # typed number refers to stay as they were.
-                turn.replies.append(page)
-            else:
-                tracker.user_uttered(parse_data, metadata)
-                self._respond(turn)
-                tracker.last_buttons = _last_buttons(turn.replies)
+            turn = self._turn(tracker, inbound.update_id, parse_data, metadata)
             store.save_state(
                 session=session,
                 conversation=conversation,
@@ -157,7 +160,7 @@ class DialogueEngine:
                         conversation=conversation,
                         direction="out",
                         update_id=inbound.update_id,
-                        payload=_logged_reply(reply),
+                        payload=logged_reply(reply),
                     )
                 )
             store.write_log(session=session, rows=logged)
@@ -165,6 +168,39 @@ class DialogueEngine:
                 self.reply_sink(session, inbound, turn.replies)
                 return []
             return turn.replies
+
+    def rehearse(self, inbounds: list[Inbound], *, sender: str = "rehearsal") -> Rehearsal:
+        """The replies a new conversation would get to these messages, in memory:
+        nothing is stored here (`knowledge ask` and the evaluations answer exactly as
+        the chat does). Actions that write join the caller's transaction, if any."""
+        tracker = TrackerState(sender_id=sender)
+        replies, slots_set = [], []
+        for inbound in map(sanitize_inbound, inbounds):
+            parse_data, metadata = interpret(inbound, tracker.last_buttons, self.parse)
+            before = len(tracker.events)
+            replies.append(self._turn(tracker, inbound.update_id, parse_data, metadata).replies)
+            events = tracker.events[before:]
+            slots_set.append({e["name"]: e.get("value") for e in events if e["event"] == "slot"})
+        return Rehearsal(replies, slots_set)
+
+    def _turn(
+        self,
+        tracker: TrackerState,
+        seed: str,
+        parse_data: dict[str, Any],
+        metadata: dict[str, Any],
+    ) -> _Turn:
+        turn = _Turn(tracker=tracker, seed=seed)
+        page = self._more_choices(parse_data, tracker.last_buttons)
+        if page is not None:
+            # Paging a list is no dialogue step: slots, form and the buttons a
+            # typed number refers to stay as they were.
+            turn.replies.append(page)
+        else:
+            tracker.user_uttered(parse_data, metadata)
+            self._respond(turn)
+            tracker.last_buttons = _last_buttons(turn.replies)
+        return turn
 
     def _flood(
         self,
@@ -188,7 +224,7 @@ class DialogueEngine:
         )  # fmt: skip
         store.write_log(session=session, rows=[store.log_row(
             conversation=conversation, direction="in", update_id=inbound.update_id,
-            payload={"inbound": _inbound_dict(inbound), "rate_limited": True},
+            payload={"inbound": inbound_dict(inbound), "rate_limited": True},
         )])  # fmt: skip
         return recent
 
@@ -230,10 +266,9 @@ class DialogueEngine:
             return
         if loop is not None:
             interruption = self.rules.for_intent(intent, loop)
-            if interruption is None:
+            if interruption is None or not self._interrupts(turn, interruption.actions):
                 self._form_step(turn, loop, validate=True)
                 return
-            self._run_actions(turn, interruption.actions)
             if interruption.form and tracker.active_loop == interruption.form:
                 self._form_step(turn, interruption.form, validate=False)
             return
@@ -246,6 +281,20 @@ class DialogueEngine:
         if outcome.form:
             tracker.set_active_loop(outcome.form)
             self._form_step(turn, outcome.form, validate=True)
+
+    def _interrupts(self, turn: _Turn, actions: tuple[str, ...]) -> bool:
+        """Run an interruption's actions, unless its first action rejects the
+        message (Rasa's ActionExecutionRejected: "an address, not a question"),
+        which then goes to the form as an answer."""
+        first, *rest = actions or ("",)
+        if first and not first.startswith("utter_"):
+            events = self._run_action(turn, first)
+            if any(e.get("event") == REJECTED_EVENT for e in events):
+                return False
+        elif first:
+            self._run_actions(turn, [first])
+        self._run_actions(turn, rest)
+        return True
 
     def _emergency_first(self, turn: _Turn, intent: str, loop: str | None) -> bool:
         """Someone in danger now (the NLU's `darurat` entity): the emergency rule's
@@ -323,37 +372,3 @@ def _last_buttons(replies: list[Outbound]) -> list[dict[str, str]]:
         if reply.buttons:
             return [b.to_dict() for b in reply.buttons]
     return []
-
-
-def _inbound_dict(inbound: Inbound) -> dict[str, Any]:
-    """The inbound message as logged: NIK and phone numbers masked."""
-    return {
-        "text": None if inbound.text is None else mask_pii(inbound.text),
-        "location": None if inbound.location is None else inbound.location.__dict__,
-        "photo": None if inbound.photo is None else inbound.photo.__dict__,
-        "button_payload": inbound.button_payload,
-        "unsupported": inbound.unsupported,
-    }
-
-
-def _logged_reply(reply: Outbound) -> dict[str, Any]:
-    """A reply as logged: it may echo what the citizen typed (the confirmation
-    quotes the description), so its text and button titles are masked too."""
-    data = reply.to_dict()
-    return {
-        **data,
-        "text": None if reply.text is None else mask_pii(reply.text),
-        "buttons": [{**b, "title": mask_pii(b["title"])} for b in data["buttons"]],
-    }
-
-
-def _parse_summary(parse_data: dict[str, Any]) -> dict[str, Any]:
-    entities = [
-        {**e, "value": mask_pii(str(e.get("value")))} if e.get("entity") in PII_ENTITIES else e
-        for e in parse_data.get("entities") or []
-    ]
-    return {
-        "intent": parse_data.get("intent"),
-        "full_retrieval_intent": parse_data.get("full_retrieval_intent"),
-        "entities": entities,
-    }

@@ -97,6 +97,8 @@ class TrackerState:
             self.set_active_loop(event.get("name"))
         elif kind == "reset_slots":
             self.reset_slots(list(self.slots))
+        elif kind == "action_execution_rejected":
+            pass  # the engine reads it; nothing of the state changes
         elif kind in {"restart", "session_started"}:
             self.reset_slots(list(self.slots))
             self.active_loop = None

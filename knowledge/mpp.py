@@ -11,10 +11,13 @@ from typing import Any
 import yaml
 from geopy.distance import geodesic
 
-from knowledge.faq import Source, parse_source
 from knowledge.regions import get_region
+from knowledge.sources import Source, parse_source
 
 MPP_FILE = Path(__file__).with_name("mpp.yml")
+# Fields a source may back (its `supports`); the first four only an official source.
+OFFICIAL_FIELDS = ("address", "hours", "services", "contact")
+FIELDS = (*OFFICIAL_FIELDS, "opened", "location", "name")
 
 
 class MppError(ValueError):
@@ -35,6 +38,7 @@ class Mpp:
     hours: str | None
     services: tuple[str, ...]
     sources: tuple[Source, ...]
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def _mpp(raw: dict[str, Any]) -> Mpp:
     sources = tuple(parse_source(s, mpp_id) for s in raw.get("sources") or ())
     if not sources:
         raise MppError(f"{mpp_id}: no sources")
+    _check_backed(mpp_id, raw, sources)
     lat, lon = float(raw["latitude"]), float(raw["longitude"])
     opened = raw.get("opened")
     return Mpp(
@@ -67,7 +72,30 @@ def _mpp(raw: dict[str, Any]) -> Mpp:
         hours=raw.get("hours") or None,
         services=tuple(str(s) for s in raw.get("services") or ()),
         sources=sources,
+        contact=raw.get("contact") or None,
     )
+
+
+def _check_backed(mpp_id: str, raw: dict[str, Any], sources: tuple[Source, ...]) -> None:
+    """Every source dated and naming what it backs; every fact of the place backed
+    (address, hours, services and contact by an official page); a pin taken as
+    exact only when a source gives the building's location."""
+    for source in sources:
+        if source.checked is None:
+            raise MppError(f"{mpp_id}: source {source.url} has no 'checked' date")
+        unknown = set(source.supports) - set(FIELDS)
+        if unknown:
+            raise MppError(f"{mpp_id}: source {source.url} supports unknown {sorted(unknown)}")
+    present = [f for f in FIELDS if f not in ("location", "name") and raw.get(f)]
+    if not raw.get("coordinates_approximate", True):
+        present.append("location")
+    for field in present:
+        backers = [s for s in sources if field in s.supports]
+        if field in OFFICIAL_FIELDS:
+            backers = [s for s in backers if s.official]
+        if not backers:
+            kind = "an official source" if field in OFFICIAL_FIELDS else "a source"
+            raise MppError(f"{mpp_id}: '{field}' is not backed by {kind}")
 
 
 @cache

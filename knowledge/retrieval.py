@@ -36,6 +36,8 @@ QUESTION_WORDS_FILE = Path(__file__).with_name("question_words.txt")
 FAQ_EXAMPLES_FILE = DEFAULT_DATA_DIR / "faq.yml"
 FAQ_INTENT = "faq/"
 
+SEARCHED_FACETS = ("syarat", "langkah")
+
 # Minimum BM25 score of the best topic to answer; below it the bot does not guess.
 MIN_SCORE = 2.5
 
@@ -75,13 +77,10 @@ class Analyzer:
 
 def topic_documents(topic: Topic) -> list[str]:
     """The texts a topic is found by, apart from the NLU questions."""
-    return [
-        topic.title,
-        " ".join(topic.keywords),
-        topic.summary,
-        " ".join(topic.requirements),
-        " ".join(topic.steps),
-    ]
+    # The overview, requirements and steps, as before facets: the other facets are
+    # full of words every topic shares (fees, offices, days), which raised false hits.
+    facts = [e.text for facet in SEARCHED_FACETS for e in topic.confirmed(facet)]
+    return [topic.title, " ".join((*topic.terms, *topic.keywords)), topic.overview.text, *facts]
 
 
 def faq_questions(path: Path = FAQ_EXAMPLES_FILE) -> list[tuple[str, str]]:

@@ -23,7 +23,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_unless_present, table_of
-from core.jobqueue import ERROR_LENGTH, JobQueue, RetryPolicy
+from core.jobqueue import ERROR_LENGTH, JobQueue
+from core.retry import RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
 from tickets.models import Contact, Notification, StaffUser, Ticket

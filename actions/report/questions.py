@@ -30,8 +30,9 @@ def answer_at_category_prompt(dispatcher: CollectingDispatcher, tracker: Tracker
     index = default_index()
     if not index.analyzer.looks_like_question(text):
         return False
-    hits = index.search(text)
-    if not answer_from_knowledge(dispatcher, hits):
-        admit_not_knowing(dispatcher, tracker, text, hits)
+    # Inside the form the answer's topic is not kept for follow-ups: the next
+    # message is the form's answer.
+    if answer_from_knowledge(dispatcher, tracker) is None:
+        admit_not_knowing(dispatcher, tracker, text, index.search(text))
     dispatcher.utter_message(response="utter_kembali_ke_laporan")
     return True

@@ -1,10 +1,13 @@
 """Knowledge-base commands (`python -m bot knowledge ...`).
 
 python -m bot knowledge list [--json]                  topics, sources, last checked
-python -m bot knowledge ask "pertanyaan" [--json]      free-question search + answer
+python -m bot knowledge ask "pertanyaan" [--sebelumnya "pesan"]... [--json]
+                                                       the chat's answer, nothing stored
+python -m bot knowledge stale [--days 180] [--json]    facts due for re-checking
 python -m bot knowledge mpp --lat LAT --lon LON [--json]
 python -m bot knowledge region --lat LAT --lon LON [--json]
 python -m bot knowledge evaluate [--json]              retrieval accuracy
+python -m bot knowledge service-eval [--json]          topic and facet accuracy of the answers
 python -m bot knowledge region-eval [--json]           region look-up accuracy
 python -m bot knowledge unanswered [--json] [--status open] [--limit N]
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from bot.cli.output import print_json
@@ -28,8 +32,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
             "id": t.id,
             "title": t.title,
             "last_checked": t.last_checked.isoformat(),
-            "sources": [s.url for s in t.sources],
-            "unconfirmed": bool(t.unconfirmed),
+            "facets": list(t.facets),
+            "sources": [s.url for s in t.cited],
+            "unconfirmed": [f for f in t.facets if t.unconfirmed(f)],
         }
         for t in all_topics().values()
     ]
@@ -42,35 +47,42 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(response: str, variables: dict[str, Any]) -> str:
-    from dialogue.domain import load_domain
-    from dialogue.responses import render_response
-
-    return render_response(load_domain(), response, variables).text or ""
-
-
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from knowledge.answer import summary_response, summary_variables
-    from knowledge.retrieval import answer_topic, default_index
+    """The chat's own answer: the dialogue engine answers the question (after the
+    `--sebelumnya` messages, as one conversation) in memory, and nothing is stored."""
+    from channels.console import CHANNEL, format_outbound
+    from core.db import dry_run
+    from dialogue.engine import DialogueEngine
+    from dialogue.messages import Inbound
 
-    hits = default_index().search(args.question)
-    topic = answer_topic(hits)
-    result = {
-        "question": args.question,
-        "topic": topic.id if topic else None,
-        "score": hits[0].score if hits else None,
-        "answered": topic is not None,
-        "answer": _render(summary_response(topic), summary_variables(topic)) if topic else None,
-        "candidates": [asdict(h) for h in hits],
-    }
+    engine = DialogueEngine()
+    texts = [*args.sebelumnya, args.question]
+    inbounds = [Inbound(CHANNEL, "knowledge-ask", f"ask-{i}", text=t) for i, t in enumerate(texts)]
+    with dry_run():
+        rehearsal = engine.rehearse(inbounds)
+    slots = rehearsal.slots_set[-1]
+    topic, facet = slots.get("topik_faq"), slots.get("aspek_faq")
+    answer = "\n\n".join(format_outbound(reply, engine) for reply in rehearsal.replies[-1])
     if args.json:
-        print_json(result)
-    elif topic:
-        print(TEXTS.text("knowledge", "answer", topik=topic.id, skor=result["score"],
-                         jawaban=result["answer"]))  # fmt: skip
+        print_json({"question": args.question, "before": args.sebelumnya, "topic": topic,
+                    "facet": facet, "answer": answer})  # fmt: skip
     else:
-        print(TEXTS.text("knowledge", "no_answer", kandidat=result["candidates"]))
+        print(answer)
     return 0 if topic else 2
+
+
+def _cmd_stale(args: argparse.Namespace) -> int:
+    from knowledge.stale import stale_facts
+
+    due = stale_facts(days=args.days)
+    if args.json:
+        print_json([asdict(fact) for fact in due])
+        return 0
+    for fact in due:
+        print(TEXTS.text("knowledge", "stale_line", dicek=fact.checked, topik=fact.topic,
+                         aspek=fact.facet, teks=fact.text[:80]))  # fmt: skip
+    print(TEXTS.text("knowledge", "stale_total", jumlah=len(due), hari=args.days))
+    return 0
 
 
 def _cmd_mpp(args: argparse.Namespace) -> int:
@@ -135,6 +147,28 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_service_eval(args: argparse.Namespace) -> int:
+    from bot.service_eval import evaluate, load_questions
+
+    report = evaluate(load_questions(args.file) if args.file else None)
+    if args.json:
+        print_json(report)
+        return 0
+    print(
+        f"service questions: {report['questions']}, topic {report['topic_accuracy']:.3f}, "
+        f"topic and facet {report['facet_accuracy']:.3f}"
+    )
+    for kind, counts in report["by_kind"].items():
+        print(f"  {kind:<10} {counts['right']}/{counts['questions']}")
+    for kind, lengths in report["answer_lengths"].items():
+        print(f"  length of {kind} answers: median {lengths['median']}, p90 {lengths['p90']}, "
+              f"max {lengths['max']}")  # fmt: skip
+    for error in report["errors"]:
+        print(f"  {error['topic']}/{error['facet']} -> {error['got_topic']}/{error['got_facet']}"
+              f"  {error['text']}")  # fmt: skip
+    return 0
+
+
 def _cmd_region_eval(args: argparse.Namespace) -> int:
     from knowledge.geo.evaluate import evaluate
 
@@ -188,7 +222,13 @@ def register(sub: Any) -> None:
         return p
 
     command("list", _cmd_list, "topics with sources and last-checked dates")
-    command("ask", _cmd_ask, "answer a free question").add_argument("question")
+    ask = command("ask", _cmd_ask, "the chat's answer to a question (exit 2: no service topic)")
+    ask.add_argument("question")
+    ask.add_argument("--sebelumnya", action="append", default=[], metavar="PESAN",
+                     help="an earlier message of the same chat (repeatable, in order)")  # fmt: skip
+    command("stale", _cmd_stale, "facts due for re-checking").add_argument(
+        "--days", type=int, default=180, help="checked more than this many days ago"
+    )
     for name, func, help_text in (
         ("mpp", _cmd_mpp, "nearest Mal Pelayanan Publik"),
         ("region", _cmd_region, "kabupaten/kota of a pin"),
@@ -199,6 +239,11 @@ def register(sub: Any) -> None:
         if name == "mpp":
             p.add_argument("--limit", type=int, default=3)
     command("evaluate", _cmd_evaluate, "retrieval accuracy (held-out and cross-validation)")
+    command(
+        "service-eval", _cmd_service_eval, "topic and facet accuracy of service answers"
+    ).add_argument(
+        "--file", type=Path, help="another question set (default: tests/data/service_questions.yml)"
+    )
     command("region-eval", _cmd_region_eval, "region look-up accuracy on known points")
     unanswered = command("unanswered", _cmd_unanswered, "questions the bot could not answer")
     unanswered.add_argument("--status")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from channels.telegram.models import TelegramUpdate
 from core.bulk import insert_new
-from core.jobqueue import JobQueue, RetryPolicy
+from core.jobqueue import JobQueue
+from core.retry import RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from channels.whatsapp.inbound import MEDIA_TYPES
 from channels.whatsapp.models import WhatsAppEvent, WhatsAppMessage, WhatsAppWindow
 from core.bulk import insert_new, table_of, upsert
-from core.jobqueue import JobQueue, RetryPolicy
+from core.jobqueue import JobQueue
+from core.retry import RetryPolicy
 from core.settings import get_settings
 from core.timestamps import utcnow
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
 from core.db import session_factory, transaction
-from core.jobqueue import JobQueue, RetryPolicy
+from core.jobqueue import JobQueue
+from core.retry import RetryPolicy
 from core.timestamps import UTCDateTime, utcnow
 from tests.conftest import backend_of
 

@@ -272,7 +272,7 @@ def test_empty_messages_are_not_sent(engine: DialogueEngine) -> None:
     assert Outbound(text="  \n").empty
     assert not Outbound(text="", request_location=True).empty
     # A response whose optional lines all drop out renders as empty (and _reply skips it).
-    assert engine.render("utter_faq_detail_layanan").empty
+    assert Outbound(text=fill("?Biaya: {biaya}\n?Lama: {lama}", {})).empty
     user = User(engine)
     replies = engine.handle(user.inbound('/faq_detail{"topik": "tidak_ada"}'))
     assert [r.text for r in replies] == [

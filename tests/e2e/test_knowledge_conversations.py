@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.db import transaction
 from dialogue.engine import DialogueEngine
+from knowledge.facets import facet_book
 from knowledge.faq import all_topics
 from knowledge.models import UnansweredQuestion
 from nlu.parser import parse_payload
@@ -19,29 +20,61 @@ METRO = ("-5.1131", "105.3067")
 JAKARTA = ("-6.2088", "106.8456")
 
 
-def test_faq_short_answer_then_detail_with_sources_last(chat: Chat) -> None:
-    topic = all_topics()["ktp_baru"]
-    reply = chat.say("gmn cara bikin ktp?")
-    assert reply.startswith(topic.title)
-    assert topic.summary.splitlines()[0][:40] in reply
-    assert "Sumber: https://" in reply
-    assert "[1] Detail" in reply
+def _heading(reply: str) -> str:
+    return reply.splitlines()[0]
 
-    detail = chat.say("detail")  # the button's label, typed
-    assert detail.startswith(f"{topic.title}: syarat dan langkah")
-    assert "Syarat:" in detail and topic.requirements[0] in detail
-    assert "Biaya:" in detail and "79A" in detail
-    assert "Informasi resmi terbaru:" in detail
-    # Sources come last, each with its URL.
-    tail = detail[detail.index("Sumber (dicek") :]
-    assert all(s.url in tail for s in topic.sources)
+
+def test_overview_then_the_facet_asked_by_button_and_by_follow_up(chat: Chat) -> None:
+    topic = all_topics()["ktp_baru"]
+    reply = chat.say("info ktp dong")
+    assert _heading(reply) == topic.title
+    assert topic.overview.text in reply and "Sumber (dicek" in reply
+    assert "[1] Syarat  [2] Biaya" in reply  # a button per facet
+    # The button's label, typed; then follow-ups that never name KTP again.
+    for said, facet in [("biaya", "biaya"), ("terus syaratnya apa aja?", "syarat"),
+                        ("kalo online bisa?", "online"), ("harus bawa apa aja", "syarat"),
+                        ("dimana tempatnya", "tempat")]:  # fmt: skip
+        reply = chat.say(said)
+        label = facet_book().get(facet).label
+        assert _heading(reply) == f"{topic.title}: {label}", said
+        assert all(e.text in reply for e in topic.confirmed(facet))
+    sources = chat.say("sumbernya?")
+    assert _heading(sources) == f"Sumber informasi {topic.title}:"
+    assert all(s.url in sources for s in topic.cited)
+
+
+def test_a_follow_up_switches_to_the_service_it_names(chat: Chat) -> None:
+    chat.say("biaya bikin paspor berapa")
+    reply = chat.say("kalo sim?")  # the same facet, of the service named now
+    assert _heading(reply) == f"{all_topics()['sim'].title}: Biaya"
+    reply = chat.say("brp lama?")
+    assert _heading(reply) == f"{all_topics()['sim'].title}: Lama proses"
+
+
+def test_the_topic_is_forgotten_a_few_messages_later(chat: Chat) -> None:
+    chat.say("syarat skck apa aja")
+    for text in ("halo", "makasih min", "oke", "sip"):
+        chat.say(text)
+    reply = chat.say("biayanya berapa?")
+    assert reply.startswith("Maaf, Biaya untuk layanan apa yang Anda maksud?")
+
+
+def test_english_service_terms_are_answered_in_indonesian(chat: Chat) -> None:
+    for text, topic_id in [("how much is a passport", "paspor"),
+                           ("building permit requirements", "pbg"),
+                           ("vehicle tax late fine", "pajak_kendaraan")]:  # fmt: skip
+        assert _heading(chat.say(text)).startswith(all_topics()[topic_id].title), text
 
 
 def test_mpp_topic_offers_the_nearest_mpp_search(chat: Chat) -> None:
     reply = chat.say("/faq/mal_pelayanan_publik")
-    assert "[1] Detail  [2] Cari MPP terdekat" in reply
-    reply = chat.say("2")
+    buttons = reply.splitlines()[-1]
+    assert buttons.endswith("Cari MPP terdekat")
+    number = buttons.split("] Cari MPP terdekat")[0].rsplit("[", 1)[1]
+    reply = chat.say(number)
     assert "Kirim lokasi" in reply
+    reply = chat.say("bukanya jam brp")  # the chat is about MPPs now
+    assert _heading(reply) == f"{all_topics()['mal_pelayanan_publik'].title}: Jam layanan"
 
 
 def test_nearest_mpp_asks_for_a_pin_then_lists_three(chat: Chat) -> None:
@@ -132,11 +165,16 @@ def _questions() -> list[UnansweredQuestion]:
         return rows
 
 
-def test_unsure_question_is_answered_from_the_knowledge_base(unsure: Chat) -> None:
+def test_unsure_question_naming_a_service_is_answered(unsure: Chat) -> None:
     reply = unsure.say("syarat perpanjang paspor yang sudah habis masa berlakunya")
+    assert _heading(reply) == f"{all_topics()['paspor'].title}: Syarat"
+    assert _questions() == []
+
+
+def test_unsure_question_found_by_search_is_said_to_be_a_guess(unsure: Chat) -> None:
+    reply = unsure.say("dokumen buat ke luar negeri dari imigrasi apa aja")
     assert reply.startswith("Sepertinya Anda menanyakan hal ini:")
     assert all_topics()["paspor"].title in reply
-    assert _questions() == []
 
 
 def test_unknown_question_is_logged_and_can_be_forwarded(unsure: Chat) -> None:

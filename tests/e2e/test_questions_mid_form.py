@@ -6,10 +6,13 @@ form resumes; a question at the category prompt is never filed."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 
+import nlu
 from core.db import transaction
+from dialogue.engine import DialogueEngine
 from tests import factories
 from tests.support.chat import Chat
 from tickets.models import Notification, Ticket
@@ -62,7 +65,7 @@ def test_service_question_status_and_mpp_mid_form_then_filed_with_nothing_lost(
 ) -> None:
     chat.say(COMPLAINT)
     reply = chat.say("eh btw bikin ktp syaratnya apa?")
-    assert "KTP-el" in reply and "Sumber: https://" in reply
+    assert "KTP-el" in reply and "Sumber (dicek" in reply
     assert reply.index(RESUMED) < reply.index("Kirim lokasi masalahnya")
     reply = chat.say("mpp terdekat")  # no location in the report yet
     assert "Kirim dulu lokasi masalahnya" in reply and RESUMED in reply
@@ -91,3 +94,27 @@ def test_a_question_at_the_category_prompt_is_answered_not_filed(chat: Chat) -> 
     assert "Ceritakan singkat masalahnya" in reply  # the questions were not the description
     chat.say("batal")
     assert _tickets() == []
+
+
+def test_an_address_the_classifier_takes_for_a_service_question_is_the_forms(db: str) -> None:
+    """At the location prompt a typed address that the NLU guesses is a service
+    question (no "?", no question word, no service named) is the report's location:
+    the service answer declines it (ActionExecutionRejected) and the form takes it."""
+    real = nlu.parse
+    address = "kel. way halim permai, kec. way halim"
+
+    def guesses_faq(text: str) -> dict[str, Any]:
+        parsed = real(text)
+        if text != address:
+            return parsed
+        topic = "faq/pindah_domisili"
+        label = {"name": "faq", "confidence": 0.9}
+        ranking = [{"name": topic, "confidence": 0.9}]
+        return {**parsed, "intent": label, "full_retrieval_intent": topic, "confidence": 0.9,
+                "intent_ranking": ranking}  # fmt: skip
+
+    chat = Chat(DialogueEngine(parse=guesses_faq))
+    chat.say(COMPLAINT)
+    reply = chat.say(address)
+    assert "Pindah domisili" not in reply and RESUMED not in reply
+    assert "Way Halim Permai" in reply  # the typed place, offered back to confirm

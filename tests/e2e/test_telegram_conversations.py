@@ -277,7 +277,7 @@ def test_status_faq_and_unsupported_sticker(
         before = bot.seen()
         bot.emulator.send_text(token, CHAT, "gmn cara bikin ktp?")
         faq = _reply_texts_after(bot, before, "KTP-el")
-        assert any("Sumber: https://" in t for t in faq)
+        assert any("Sumber (dicek" in t for t in faq)
 
         before = bot.seen()
         sticker = {"file_id": "st1", "file_unique_id": "st1", "width": 512, "height": 512,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
 
 from core.settings import ROOT_DIR
 from knowledge.geo.region import locate
-from knowledge.mpp import Mpp, all_mpps, nearest_mpps
+from knowledge.mpp import Mpp, MppError, all_mpps, nearest_mpps
 from knowledge.regions import get_region
 
 MPPS = all_mpps()
@@ -62,3 +63,50 @@ def test_cli_mpp_json() -> None:
     assert len(data) == 3
     assert data[0]["region"] == "metro"
     assert data[0]["distance_km"] < 5
+
+
+PLACE = """
+mpps:
+  - id: mpp_x
+    name: MPP X
+    region: metro
+    address: Jl. Contoh 1
+    latitude: -5.11
+    longitude: 105.30
+    coordinates_approximate: true
+    sources:
+      - url: https://metrokota.go.id/mpp
+        title: MPP X
+        publisher: Pemkot Metro
+        supports: [address, name]
+        checked: 2026-12-02
+"""
+
+
+def _load(tmp_path: Path, body: str) -> tuple[Mpp, ...]:
+    path = tmp_path / "mpp.yml"
+    path.write_text(body, encoding="utf-8")
+    return all_mpps.__wrapped__(path)
+
+
+def test_a_place_backed_by_an_official_dated_source_loads(tmp_path: Path) -> None:
+    [place] = _load(tmp_path, PLACE)
+    assert place.address == "Jl. Contoh 1" and place.sources[0].checked is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("https://metrokota.go.id/mpp", "https://berita.example.com/mpp"), "official"),
+        (("supports: [address, name]", "supports: [name]"), "address"),
+        (("        checked: 2026-12-02\n", ""), "checked"),
+        (("supports: [address, name]", "supports: [address, alamat]"), "unknown"),
+        (("coordinates_approximate: true", "coordinates_approximate: false"), "location"),
+    ],
+)
+def test_an_unbacked_place_fact_is_refused(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    assert change[0] in PLACE
+    with pytest.raises(MppError, match=message):
+        _load(tmp_path, PLACE.replace(*change))

@@ -166,9 +166,10 @@ def test_category_list_and_list_reply(served: Served) -> None:
 def test_faq_question_is_answered_with_a_source(served: Served) -> None:
     answer = served.say(WA, "gmn cara bikin ktp?")
     text = dumps(answer)
-    assert "KTP-el" in text and "Sumber: https://" in text
-    detail = next(p for p in answer if p["type"] == "interactive")
-    assert "Detail" in reply_ids(detail)
+    assert "KTP-el" in text and "Langkah" in text and "Sumber (dicek" in text
+    facets = next(p for p in answer if p["type"] == "interactive")
+    # The other facets, as choices (more than three: a list message).
+    assert "Syarat" in dumps([facets]) and "Biaya" in dumps([facets])
 
 
 def test_status_check(served: Served) -> None:

@@ -1,0 +1,126 @@
+"""Which facet of a service topic a question asks for (knowledge/facets.yml).
+
+"bikin paspor brp lama jadinya" asks for the duration, "telat bayar pajak
+dendanya berapa" for the fines: an answer gives that facet only. The cues are
+data; this module matches them, in the file's order, over the NLU's normalised
+text, so "brp", "gmn" and "klo" count as "berapa", "bagaimana" and "kalau".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from nlu.normalize import Normalizer
+
+FACETS_FILE = Path(__file__).with_name("facets.yml")
+
+
+class FacetError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Facet:
+    id: str
+    label: str
+    button: str
+    cues: re.Pattern[str]
+    # The facet's own words ("prosedur", "syarat"): they beat another facet's cue.
+    strong: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    facet: str | None
+    strong: bool = False  # named by its own words, not inferred from a cue
+
+
+@dataclass(frozen=True)
+class FacetBook:
+    facets: tuple[Facet, ...]  # in cue order: the first that matches is asked
+    sources_cues: re.Pattern[str]
+    button_order: tuple[str, ...] = ()
+
+    def in_button_order(self) -> tuple[Facet, ...]:
+        return tuple(self.get(facet_id) for facet_id in self.button_order)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.facets)
+
+    def get(self, facet_id: str) -> Facet:
+        for facet in self.facets:
+            if facet.id == facet_id:
+                return facet
+        raise KeyError(facet_id)
+
+    def asked(self, normalized: str) -> str | None:
+        """The facet the normalised text asks for, or None."""
+        return self.asked_how(normalized).facet
+
+    def asked_how(self, normalized: str) -> Asked:
+        """The first facet whose own words are in the text, else the first whose
+        cue matches, else none."""
+        for facet in self.facets:
+            if facet.strong is not None and facet.strong.search(normalized):
+                return Asked(facet.id, strong=True)
+        for facet in self.facets:
+            if facet.cues.search(normalized):
+                return Asked(facet.id)
+        return Asked(None)
+
+    def wants_sources(self, normalized: str) -> bool:
+        return bool(self.sources_cues.search(normalized))
+
+
+def _pattern(cues: object, where: str) -> re.Pattern[str]:
+    if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
+        raise FacetError(f"{where}: 'cues' must be a list of regular expressions")
+    try:
+        # At a word start: "cara" must not match inside "secara".
+        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{c})" for c in cues) + ")")
+    except re.error as error:
+        raise FacetError(f"{where}: {error}") from error
+
+
+def load_facets(path: Path = FACETS_FILE) -> FacetBook:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    facets = []
+    for raw in data.get("facets") or []:
+        facet_id = str(raw.get("id") or "")
+        if not facet_id or not raw.get("label") or not raw.get("button"):
+            raise FacetError(f"{path.name}: every facet needs 'id', 'label' and 'button'")
+        strong = _pattern(raw["strong"], facet_id) if raw.get("strong") else None
+        cues = _pattern(raw.get("cues"), facet_id)
+        facets.append(Facet(facet_id, str(raw["label"]), str(raw["button"]), cues, strong))
+    ids = [f.id for f in facets]
+    if len(set(ids)) != len(ids):
+        raise FacetError(f"{path.name}: a facet id is listed twice")
+    order = tuple(str(b) for b in data.get("buttons") or ())
+    if sorted(order) != sorted(ids):
+        raise FacetError(f"{path.name}: 'buttons' must list every facet once")
+    return FacetBook(tuple(facets), _pattern(data.get("sources_cues"), "sources_cues"), order)
+
+
+@cache
+def facet_book() -> FacetBook:
+    return load_facets()
+
+
+@cache
+def _normalizer() -> Normalizer:
+    return Normalizer.from_file()
+
+
+def normalized(text: str) -> str:
+    return _normalizer()(text)
+
+
+def asked_facet(text: str) -> str | None:
+    """The facet `text` asks for ("berapa lama" -> "lama"), or None."""
+    return facet_book().asked(normalized(text))

@@ -1,0 +1,128 @@
+"""Which topic and facet a service question is about, given what came before.
+
+The same rules answer the chat and `knowledge ask`:
+
+1. A topic the message names ("paspor", "ID card", "pajak motor": each topic's
+   `terms`, normalised like the message) is the topic; the NLU's topic wins among
+   several named ones, else the longest name ("ktp hilang" over "ktp").
+2. Else a message that asks for a facet or the sources ("terus biayanya berapa?",
+   "sumbernya?") is about the topic of the conversation, when there is a recent one.
+3. Else the NLU's `faq/<topic>`, else a confident knowledge-base search.
+
+A message that names a topic but no facet, right after a facet answer ("kalo
+paspor?" after "biaya bikin ktp"), asks the same facet of the new topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from knowledge.facets import facet_book, normalized
+from knowledge.faq import Topic, all_topics, get_topic
+from knowledge.retrieval import answer_topic, default_index
+
+# A message of at most this many words besides the topic's name only names the
+# topic ("kalo paspor?"), so it keeps the facet being discussed.
+SHORT_FOLLOW_UP_WORDS = 3
+_WORD_RE = re.compile(r"\w+")
+# A facet a bare "gimana" suggests: in a short follow-up it asks nothing new.
+VAGUE_FACET = "langkah"
+
+
+@dataclass(frozen=True)
+class Choice:
+    topic: Topic | None
+    facet: str | None
+    sources: bool = False  # the full source list was asked for
+    how: str = "none"  # named, context, nlu, search or none
+
+
+@dataclass(frozen=True)
+class _Names:
+    topic_id: str
+    pattern: re.Pattern[str]
+
+
+@cache
+def _names() -> tuple[_Names, ...]:
+    found = []
+    for topic in all_topics().values():
+        terms = sorted(set(_normalized_terms(topic.id)) - {""}, key=len, reverse=True)
+        alternation = "|".join(re.escape(t) for t in terms)
+        # "akta kematiannya", "ktp-nya": a name with the possessive suffix.
+        pattern = re.compile(rf"(?<!\w)(?P<name>{alternation})(?:nya)?(?!\w)")
+        found.append(_Names(topic.id, pattern))
+    return tuple(found)
+
+
+def named_topics(text: str) -> list[tuple[str, str]]:
+    """(topic id, its longest name found) for each topic `text` names, longest
+    name first."""
+    norm = normalized(text)
+    named = []
+    for names in _names():
+        found = [m.group("name") for m in names.pattern.finditer(norm)]
+        if found:
+            named.append((names.topic_id, max(found, key=len)))
+    return sorted(named, key=lambda pair: -len(pair[1]))
+
+
+def _names_also(topic_id: str, name: str) -> bool:
+    """Whether one of the topic's own names contains `name` as words."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return any(pattern.search(term) for term in _normalized_terms(topic_id))
+
+
+@cache
+def _normalized_terms(topic_id: str) -> tuple[str, ...]:
+    topic = get_topic(topic_id)
+    return tuple(normalized(t) for t in topic.terms) if topic else ()
+
+
+def _words_besides(norm: str, name: str) -> int:
+    return len(_WORD_RE.findall(norm)) - len(_WORD_RE.findall(name))
+
+
+def choose(
+    text: str,
+    *,
+    nlu_topic: str | None = None,
+    recent_topic: str | None = None,
+    recent_facet: str | None = None,
+) -> Choice:
+    """The topic and facet `text` asks for; `recent_*` are what the conversation
+    was about (None when it is not about a service any more)."""
+    norm = normalized(text)
+    book = facet_book()
+    asked, sources = book.asked_how(norm), book.wants_sources(norm)
+    facet = asked.facet
+    named = named_topics(text)
+    topic_id, how = None, "none"
+    if nlu_topic and named and _names_also(nlu_topic, named[0][1]):
+        # "ktp saya hilang" names "ktp", which ktp_hilang_rusak's names contain too:
+        # the classifier tells the two apart better than the shorter name.
+        named = [(nlu_topic, name) for _, name in named[:1]]
+    if named:
+        ids = [topic_id for topic_id, _ in named]
+        topic_id, how = (nlu_topic if nlu_topic in ids else ids[0]), "named"
+        name = next(name for named_id, name in named if named_id == topic_id)
+        short = _words_besides(norm, name) <= SHORT_FOLLOW_UP_WORDS
+        # "kalo sim?", "akta kematian gmn": a bare "gimana" in so short a message
+        # asks no facet of its own.
+        vague = facet is None or (facet == VAGUE_FACET and not asked.strong)
+        if not sources and recent_facet and short and vague:
+            facet = recent_facet
+    elif recent_topic and (facet or sources):
+        topic_id, how = recent_topic, "context"
+    elif nlu_topic:
+        topic_id, how = nlu_topic, "nlu"
+    elif recent_topic is None:
+        # A search guess only opens a conversation: one mid-way about a service
+        # ("umur saya 17 bulan depan" after a SIM answer) would change its topic.
+        found = answer_topic(default_index().search(text))
+        if found is not None:
+            return Choice(found, facet, sources, "search")
+    topic = get_topic(topic_id) if topic_id else None
+    return Choice(topic, facet, sources, how if topic else "none")
