@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from knowledge.answer import SOURCES_FACET, answer
-from knowledge.facets import asked_facet, facet_book, normalized
+from knowledge.facets import asked_facet, cue_text, facet_book
 from knowledge.faq import get_topic
 from knowledge.retrieval import default_index
 from knowledge.topic_choice import Choice, choose
@@ -70,7 +70,7 @@ def choose_for(tracker: Tracker, *, nlu_topic: str | None) -> Choice:
 def ask_which_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A facet asked of no topic ("biayanya berapa?" out of the blue): ask which."""
     book = facet_book()
-    facet = book.asked(normalized(str(tracker.latest_message.get("text") or "")))
+    facet = book.asked(cue_text(str(tracker.latest_message.get("text") or "")))
     if facet is None:
         return False
     label = book.get(facet).label

@@ -71,6 +71,9 @@ class ValidateLaporanForm(FormValidationAction):
         ):  # a button of an older offer: nothing left to file from it
             dispatcher.utter_message(response="utter_masalah_lain_tidak_ada")
             return [ActiveLoop(None), *reset_form_events()], True
+        answered = questions.service_question_opening(dispatcher, tracker)
+        if answered is not None:
+            return answered, True
         corrected = corrections.apply(dispatcher, tracker)
         if corrected is not None:
             return corrected, True

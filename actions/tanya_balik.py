@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.ask_kategori import other_category_buttons
 from actions.jawab_faq import choose_for, utter_choice
 from actions.tidak_terjawab import record_unanswered
-from knowledge.facets import facet_book, normalized
+from knowledge.facets import cue_text, facet_book
 from knowledge.intents import intent_title
 from knowledge.retrieval import Hit, default_index
 
@@ -97,7 +97,7 @@ class ActionTanyaBalik(Action):
         # ... unless it names the facet outright ("dendanya berapa kalau nunggak").
         short = (
             len(text.split()) <= SHORT_FOLLOW_UP_WORDS
-            or facet_book().asked_how(normalized(text)).strong
+            or facet_book().asked_how(cue_text(text)).strong
         )
         answered = answer_from_knowledge(
             dispatcher, tracker, only_follow_up=_looks_like_complaint(tracker), short=short

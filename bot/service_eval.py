@@ -53,7 +53,7 @@ def evaluate(
 ) -> dict[str, Any]:
     questions = load_questions() if questions is None else questions
     engine = engine or DialogueEngine()
-    topic_right = facet_right = 0
+    topic_right = facet_right = both_right = 0
     by_kind: Counter[str] = Counter()
     by_kind_right: Counter[str] = Counter()
     lengths: dict[str, list[int]] = {"overview": [], "facet": []}
@@ -72,9 +72,11 @@ def evaluate(
         last = rehearsal.replies[-1]
         answered = topic is not None and any(r.text for r in last)
         topic_ok = answered and topic == question["topic"]
-        facet_ok = topic_ok and facet == question.get("facet")
+        facet_only_ok = answered and facet == question.get("facet")
+        facet_ok = topic_ok and facet_only_ok
         topic_right += topic_ok
-        facet_right += facet_ok
+        facet_right += facet_only_ok
+        both_right += facet_ok
         kind = _kind(question)
         by_kind[kind] += 1
         by_kind_right[kind] += facet_ok
@@ -87,7 +89,9 @@ def evaluate(
     return {
         "questions": total,
         "topic_accuracy": round(topic_right / total, 3) if total else 0.0,
+        # The facet answered is the one asked (whatever the topic), and both right.
         "facet_accuracy": round(facet_right / total, 3) if total else 0.0,
+        "topic_and_facet_accuracy": round(both_right / total, 3) if total else 0.0,
         "by_kind": {
             kind: {"questions": by_kind[kind], "right": by_kind_right[kind]} for kind in by_kind
         },

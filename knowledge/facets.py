@@ -38,6 +38,7 @@ class Facet:
 class Asked:
     facet: str | None
     strong: bool = False  # named by its own words, not inferred from a cue
+    at: int = 0  # where in the matched text the facet is asked
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,19 @@ class FacetBook:
     def asked_how(self, normalized: str) -> Asked:
         """The first facet whose own words are in the text, else the first whose
         cue matches, else none."""
+        # Of several facets named outright, the first in the message ("bagaimana alur
+        # pengajuan SKTM untuk keringanan biaya" asks the steps).
+        named = [
+            (found.start(), order, facet.id)
+            for order, facet in enumerate(self.facets)
+            if facet.strong is not None and (found := facet.strong.search(normalized))
+        ]
+        if named:
+            at, _, facet_id = min(named)
+            return Asked(facet_id, strong=True, at=at)
         for facet in self.facets:
-            if facet.strong is not None and facet.strong.search(normalized):
-                return Asked(facet.id, strong=True)
-        for facet in self.facets:
-            if facet.cues.search(normalized):
-                return Asked(facet.id)
+            if found := facet.cues.search(normalized):
+                return Asked(facet.id, at=found.start())
         return Asked(None)
 
     def wants_sources(self, normalized: str) -> bool:
@@ -121,6 +129,12 @@ def normalized(text: str) -> str:
     return _normalizer()(text)
 
 
+def cue_text(text: str) -> str:
+    """What the cues are matched against: the normalised message and, for English
+    and the words the normaliser rewrites, the message as typed."""
+    return f"{normalized(text)}\n{text.casefold()}"
+
+
 def asked_facet(text: str) -> str | None:
     """The facet `text` asks for ("berapa lama" -> "lama"), or None."""
-    return facet_book().asked(normalized(text))
+    return facet_book().asked(cue_text(text))

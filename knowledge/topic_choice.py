@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from knowledge.facets import facet_book, normalized
+from knowledge.facets import cue_text, facet_book, normalized
 from knowledge.faq import Topic, all_topics, get_topic
 from knowledge.retrieval import answer_topic, default_index
 
@@ -57,16 +57,39 @@ def _names() -> tuple[_Names, ...]:
     return tuple(found)
 
 
-def named_topics(text: str) -> list[tuple[str, str]]:
-    """(topic id, its longest name found) for each topic `text` names, longest
-    name first."""
+def _named_at(text: str) -> list[tuple[int, str, str]]:
+    """(where, topic id, its longest name found) for each topic `text` names, in
+    the order the message names them (at the same place the longer name first:
+    "ktp hilang" over "ktp")."""
     norm = normalized(text)
     named = []
     for names in _names():
-        found = [m.group("name") for m in names.pattern.finditer(norm)]
+        found = list(names.pattern.finditer(norm))
         if found:
-            named.append((names.topic_id, max(found, key=len)))
-    return sorted(named, key=lambda pair: -len(pair[1]))
+            first = min(m.start() for m in found)
+            longest = max((m.group("name") for m in found), key=len)
+            named.append((first, -len(longest), names.topic_id, longest))
+    return [(at, topic_id, name) for at, _, topic_id, name in sorted(named)]
+
+
+def named_topics(text: str) -> list[tuple[str, str]]:
+    """(topic id, its longest name found) for each topic `text` names, in order."""
+    return [(topic_id, name) for _, topic_id, name in _named_at(text)]
+
+
+def _asked_of(
+    named: list[tuple[int, str, str]], asked_at: int | None, norm_length: int
+) -> list[tuple[str, str]]:
+    """The named services, the one the facet is asked of first: the last named
+    before the question ("bikin paspor, berkasnya apa? akte lahir wajib?" asks the
+    passport's papers; "ktp-nya lampung timur, akta kematiannya diurus di mana"
+    the death certificate's office), else the first named."""
+    if asked_at is not None and asked_at > norm_length:
+        asked_at -= norm_length + 1  # a cue found in the message as typed
+    before = [entry for entry in named if asked_at is not None and entry[0] <= asked_at]
+    chosen = before[-1] if before else (named[0] if named else None)
+    rest = [entry for entry in named if entry is not chosen]
+    return [(topic_id, name) for _, topic_id, name in ([chosen] if chosen else []) + rest]
 
 
 def _names_also(topic_id: str, name: str) -> bool:
@@ -94,19 +117,18 @@ def choose(
 ) -> Choice:
     """The topic and facet `text` asks for; `recent_*` are what the conversation
     was about (None when it is not about a service any more)."""
-    norm = normalized(text)
+    norm, cues = normalized(text), cue_text(text)
     book = facet_book()
-    asked, sources = book.asked_how(norm), book.wants_sources(norm)
+    asked, sources = book.asked_how(cues), book.wants_sources(cues)
     facet = asked.facet
-    named = named_topics(text)
+    named = _asked_of(_named_at(text), asked.at if asked.facet else None, len(norm))
     topic_id, how = None, "none"
     if nlu_topic and named and _names_also(nlu_topic, named[0][1]):
         # "ktp saya hilang" names "ktp", which ktp_hilang_rusak's names contain too:
         # the classifier tells the two apart better than the shorter name.
         named = [(nlu_topic, name) for _, name in named[:1]]
     if named:
-        ids = [topic_id for topic_id, _ in named]
-        topic_id, how = (nlu_topic if nlu_topic in ids else ids[0]), "named"
+        topic_id, how = named[0][0], "named"
         name = next(name for named_id, name in named if named_id == topic_id)
         short = _words_besides(norm, name) <= SHORT_FOLLOW_UP_WORDS
         # "kalo sim?", "akta kematian gmn": a bare "gimana" in so short a message

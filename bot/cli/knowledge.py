@@ -156,7 +156,7 @@ def _cmd_service_eval(args: argparse.Namespace) -> int:
         return 0
     print(
         f"service questions: {report['questions']}, topic {report['topic_accuracy']:.3f}, "
-        f"topic and facet {report['facet_accuracy']:.3f}"
+        f"facet {report['facet_accuracy']:.3f}, both {report['topic_and_facet_accuracy']:.3f}"
     )
     for kind, counts in report["by_kind"].items():
         print(f"  {kind:<10} {counts['right']}/{counts['questions']}")

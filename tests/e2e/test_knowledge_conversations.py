@@ -172,7 +172,7 @@ def test_unsure_question_naming_a_service_is_answered(unsure: Chat) -> None:
 
 
 def test_unsure_question_found_by_search_is_said_to_be_a_guess(unsure: Chat) -> None:
-    reply = unsure.say("dokumen buat ke luar negeri dari imigrasi apa aja")
+    reply = unsure.say("mau umroh, buku perjalanan luar negerinya bikin dimana")
     assert reply.startswith("Sepertinya Anda menanyakan hal ini:")
     assert all_topics()["paspor"].title in reply
 
@@ -209,3 +209,24 @@ def test_a_likely_complaint_is_asked_back_not_answered_with_info(unsure: Chat) -
     assert "belum bisa menjawab" in reply
     [question] = _questions()
     assert "dimintai uang" in question.text
+
+
+def _taken_for_a_complaint(text: str) -> dict[str, Any]:
+    """The classifier reads every message as a health complaint."""
+    label = {"name": "lapor", "confidence": 0.9}
+    return {"text": text, "intent": label, "full_retrieval_intent": "lapor/kesehatan",
+            "confidence": 0.9, "entities": [],
+            "intent_ranking": [{"name": "lapor/kesehatan", "confidence": 0.9}]}  # fmt: skip
+
+
+def test_a_service_question_taken_for_a_complaint_is_answered(db: str) -> None:
+    chat = Chat(DialogueEngine(parse=_taken_for_a_complaint))
+    reply = chat.say("bpjs saya nunggak 6 bulan, ada dendanya gak?")
+    assert _heading(reply) == f"{all_topics()['bpjs_kesehatan'].title}: Denda dan sanksi"
+    assert "lokasi" not in reply.lower()  # no report opened: its next question is not asked
+
+
+def test_a_complaint_naming_a_service_stays_a_complaint(db: str) -> None:
+    chat = Chat(DialogueEngine(parse=_taken_for_a_complaint))
+    reply = chat.say("di puskesmas bpjs saya ditolak terus, petugasnya minta uang")
+    assert "BPJS Kesehatan (JKN)" not in reply and "lokasi" in reply.lower()  # the report

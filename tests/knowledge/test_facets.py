@@ -107,3 +107,16 @@ def test_the_classifier_tells_apart_services_with_a_shared_name() -> None:
     # But a service the classifier did not guess, and which it shares no name with, wins.
     choice = choose("samsat buka jam berapa", nlu_topic="mal_pelayanan_publik")
     assert choice.topic is not None and choice.topic.id == "pajak_kendaraan"
+
+
+def test_of_several_services_named_the_question_is_about_the_one_it_follows() -> None:
+    choice = choose("bikin paspor pertama kali, berkasnya apa aja? akte lahir wajib ga?")
+    assert (choice.topic and choice.topic.id, choice.facet) == ("paspor", "syarat")
+    choice = choose("ktp nya lampung timur, akta kematiannya diurus di kantor mana ya")
+    assert (choice.topic and choice.topic.id, choice.facet) == ("akta_kematian", "tempat")
+
+
+def test_of_several_facets_named_outright_the_first_is_asked() -> None:
+    assert asked_facet("bagaimana alur pengajuan sktm untuk keringanan biaya rs") == "langkah"
+    assert asked_facet("biaya dan syarat bikin paspor") == "biaya"
+    assert asked_facet("gedung mpp tulang bawang lokasinya dimana") == "tempat"  # not "bawa"

@@ -15,6 +15,7 @@ from core.settings import ROOT_DIR
 SETS = sorted((ROOT_DIR / "tests" / "data").glob("service_questions*.yml"))
 MIN_TOPIC_ACCURACY = 0.88
 MIN_FACET_ACCURACY = 0.85
+MIN_BOTH_ACCURACY = 0.82
 
 
 @pytest.mark.usefixtures("db")
@@ -25,6 +26,7 @@ def test_held_out_topic_and_facet_accuracy(path: Path) -> None:
     report = evaluate(questions)
     assert report["topic_accuracy"] >= MIN_TOPIC_ACCURACY, report["errors"][:10]
     assert report["facet_accuracy"] >= MIN_FACET_ACCURACY, report["errors"][:10]
+    assert report["topic_and_facet_accuracy"] >= MIN_BOTH_ACCURACY, report["errors"][:10]
     lengths = report["answer_lengths"]
     assert lengths["overview"]["max"] <= 600 and lengths["facet"]["max"] <= 1000
 
