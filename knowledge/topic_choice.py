@@ -3,11 +3,14 @@
 The same rules answer the chat and `knowledge ask`:
 
 1. A topic the message names ("paspor", "ID card", "pajak motor": each topic's
-   `terms`, normalised like the message) is the topic; the NLU's topic wins among
-   several named ones, else the longest name ("ktp hilang" over "ktp").
+   `terms`, normalised like the message) is the topic: of several, the one named
+   last before the question, else the first (at one place the longer name: "ktp
+   hilang" over "ktp"); the NLU's topic when its own names contain that name ("ktp
+   saya hilang": the classifier tells the two KTP topics apart).
 2. Else a message that asks for a facet or the sources ("terus biayanya berapa?",
    "sumbernya?") is about the topic of the conversation, when there is a recent one.
-3. Else the NLU's `faq/<topic>`, else a confident knowledge-base search.
+3. Else the NLU's `faq/<topic>`, else, when no service is being discussed, a
+   confident knowledge-base search.
 
 A message that names a topic but no facet, right after a facet answer ("kalo
 paspor?" after "biaya bikin ktp"), asks the same facet of the new topic.

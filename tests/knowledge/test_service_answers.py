@@ -36,4 +36,4 @@ def test_the_sets_cover_every_topic_facet_and_follow_ups() -> None:
     topics = {q["topic"] for q in questions}
     facets = {q["facet"] for q in questions}
     assert len(topics) == 16 and len(facets) == 10  # nine facets and none
-    assert sum(1 for q in questions if q.get("context")) >= 75
+    assert sum(1 for q in questions if q.get("context")) >= 150
