@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.jawab_faq import choose_for, utter_choice
+from actions.jawab_faq import answer_service_question
 
 # How a service question was recognised that is clear enough to beat the help text.
 CLEAR = ("named", "context")
@@ -23,8 +23,8 @@ class ActionBantuan(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        choice = choose_for(tracker, nlu_topic=None)
-        if choice.topic is None or choice.how not in CLEAR:
-            dispatcher.utter_message(response="utter_bantuan")
-            return []
-        return utter_choice(dispatcher, choice)
+        answered = answer_service_question(dispatcher, tracker, accept=CLEAR)
+        if answered is not None:
+            return answered
+        dispatcher.utter_message(response="utter_bantuan")
+        return []

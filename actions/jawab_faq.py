@@ -3,6 +3,7 @@ the facet asked, about the topic asked or the one the chat is about."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from knowledge.answer import SOURCES_FACET, answer
-from knowledge.facets import asked_facet, cue_text, facet_book
+from knowledge.facets import asked_facet, facet_book
 from knowledge.faq import get_topic
 from knowledge.retrieval import default_index
 from knowledge.topic_choice import Choice, choose
@@ -22,6 +23,8 @@ TOPIC_SLOT = "topik_faq"
 FACET_SLOT = "aspek_faq"
 # A follow-up counts within this many messages after the answer.
 FOLLOW_UP_TURNS = 3
+# Every way `knowledge.topic_choice` recognises a service question.
+ALL_HOWS = ("named", "context", "nlu", "search")
 
 
 def topic_of_message(tracker: Tracker) -> str | None:
@@ -67,13 +70,26 @@ def choose_for(tracker: Tracker, *, nlu_topic: str | None) -> Choice:
     return choose(text, nlu_topic=nlu_topic, recent_topic=topic, recent_facet=facet)
 
 
+def answer_service_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, accept: Collection[str] = ALL_HOWS
+) -> list[dict[str, Any]] | None:
+    """Answer the message if it is a service question recognised in one of the
+    `accept`ed ways (Choice.how: named, context, nlu, search); its events, or None.
+    A search hit is said to be a guess."""
+    choice = choose_for(tracker, nlu_topic=None)
+    if choice.topic is None or choice.how not in accept:
+        return None
+    if choice.how == "search":
+        dispatcher.utter_message(response="utter_faq_mungkin")
+    return utter_choice(dispatcher, choice)
+
+
 def ask_which_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A facet asked of no topic ("biayanya berapa?" out of the blue): ask which."""
-    book = facet_book()
-    facet = book.asked(cue_text(str(tracker.latest_message.get("text") or "")))
+    facet = asked_facet(str(tracker.latest_message.get("text") or ""))
     if facet is None:
         return False
-    label = book.get(facet).label
+    label = facet_book().get(facet).label
     dispatcher.utter_message(
         response="utter_faq_tanya_topik", aspek=label, aspek_kecil=label.lower()
     )

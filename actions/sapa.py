@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.jawab_faq import choose_for, utter_choice
+from actions.jawab_faq import answer_service_question
 
 SALAM_FILE = Path(__file__).with_name("salam.txt")
 
@@ -40,9 +40,9 @@ class ActionSapa(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        choice = choose_for(tracker, nlu_topic=None)
-        if choice.topic is not None and choice.how == "named":
-            # "punten, bade naros perihal akta kelahiran": a greeting with a question.
-            return utter_choice(dispatcher, choice)
+        # "punten, bade naros perihal akta kelahiran": a greeting with a question.
+        answered = answer_service_question(dispatcher, tracker, accept=("named",))
+        if answered is not None:
+            return answered
         dispatcher.utter_message(response="utter_greet_salam" if is_salam(text) else "utter_greet")
         return []

@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.jawab_faq import choose_for, utter_choice
+from actions.bantuan import CLEAR
+from actions.jawab_faq import answer_service_question
 
 
 class ActionTanpaKonfirmasi(Action):
@@ -20,8 +21,8 @@ class ActionTanpaKonfirmasi(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        choice = choose_for(tracker, nlu_topic=None)
-        if choice.topic is not None and choice.how in ("context", "named"):
-            return utter_choice(dispatcher, choice)
+        answered = answer_service_question(dispatcher, tracker, accept=CLEAR)
+        if answered is not None:
+            return answered
         dispatcher.utter_message(response="utter_tidak_ada_konfirmasi")
         return []

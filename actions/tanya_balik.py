@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.ask_kategori import other_category_buttons
-from actions.jawab_faq import choose_for, utter_choice
+from actions.jawab_faq import ALL_HOWS, answer_service_question
 from actions.tidak_terjawab import record_unanswered
-from knowledge.facets import cue_text, facet_book
+from knowledge.facets import how_asked
 from knowledge.intents import intent_title
 from knowledge.retrieval import Hit, default_index
 
@@ -52,25 +52,6 @@ def _looks_like_complaint(tracker: Tracker) -> bool:
     return top.startswith(COMPLAINT_LABELS)
 
 
-def answer_from_knowledge(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    *,
-    only_follow_up: bool = False,
-    short: bool = True,
-) -> list[dict[str, Any]] | None:
-    """Answer a service question the classifier did not place: one that names a
-    topic, a follow-up of the topic being discussed ("terus biayanya?"), or a
-    confident search hit (said to be a guess). Returns its events, or None.
-    `only_follow_up`: answer a short follow-up only."""
-    choice = choose_for(tracker, nlu_topic=None)
-    if choice.topic is None or (only_follow_up and not (choice.how == "context" and short)):
-        return None
-    if choice.how == "search":
-        dispatcher.utter_message(response="utter_faq_mungkin")
-    return utter_choice(dispatcher, choice)
-
-
 def admit_not_knowing(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str, hits: list[Hit]
 ) -> None:
@@ -95,13 +76,12 @@ class ActionTanyaBalik(Action):
         # A complaint-like guess still yields to a short follow-up of the service just
         # answered ("bisa ngurus dari hp gak?"): a complaint says more than that.
         # ... unless it names the facet outright ("dendanya berapa kalau nunggak").
-        short = (
-            len(text.split()) <= SHORT_FOLLOW_UP_WORDS
-            or facet_book().asked_how(cue_text(text)).strong
-        )
-        answered = answer_from_knowledge(
-            dispatcher, tracker, only_follow_up=_looks_like_complaint(tracker), short=short
-        )
+        short = len(text.split()) <= SHORT_FOLLOW_UP_WORDS or how_asked(text).strong
+        if not _looks_like_complaint(tracker):
+            accept: tuple[str, ...] = ALL_HOWS
+        else:
+            accept = ("context",) if short else ()
+        answered = answer_service_question(dispatcher, tracker, accept=accept)
         if answered is not None:
             return answered
         hits = default_index().search(text)
@@ -129,7 +109,7 @@ class ActionDiLuarCakupan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = str(tracker.latest_message.get("text") or "")
-        answered = answer_from_knowledge(dispatcher, tracker)
+        answered = answer_service_question(dispatcher, tracker)
         if answered is not None:
             return answered
         admit_not_knowing(dispatcher, tracker, text, default_index().search(text))

@@ -286,14 +286,12 @@ class DialogueEngine:
         """Run an interruption's actions, unless its first action rejects the
         message (Rasa's ActionExecutionRejected: "an address, not a question"),
         which then goes to the form as an answer."""
-        first, *rest = actions or ("",)
-        if first and not first.startswith("utter_"):
-            events = self._run_action(turn, first)
+        if actions and not actions[0].startswith("utter_"):
+            events = self._run_action(turn, actions[0])
             if any(e.get("event") == REJECTED_EVENT for e in events):
                 return False
-        elif first:
-            self._run_actions(turn, [first])
-        self._run_actions(turn, rest)
+            actions = actions[1:]
+        self._run_actions(turn, actions)
         return True
 
     def _emergency_first(self, turn: _Turn, intent: str, loop: str | None) -> bool:

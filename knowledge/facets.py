@@ -60,10 +60,6 @@ class FacetBook:
                 return facet
         raise KeyError(facet_id)
 
-    def asked(self, normalized: str) -> str | None:
-        """The facet the normalised text asks for, or None."""
-        return self.asked_how(normalized).facet
-
     def asked_how(self, normalized: str) -> Asked:
         """The first facet whose own words are in the text, else the first whose
         cue matches, else none."""
@@ -120,13 +116,8 @@ def facet_book() -> FacetBook:
     return load_facets()
 
 
-@cache
-def _normalizer() -> Normalizer:
-    return Normalizer.from_file()
-
-
 def normalized(text: str) -> str:
-    return _normalizer()(text)
+    return Normalizer.shared()(text)
 
 
 def cue_text(text: str) -> str:
@@ -135,6 +126,11 @@ def cue_text(text: str) -> str:
     return f"{normalized(text)}\n{text.casefold()}"
 
 
+def how_asked(text: str) -> Asked:
+    """Which facet `text` asks for, whether in so many words, and where."""
+    return facet_book().asked_how(cue_text(text))
+
+
 def asked_facet(text: str) -> str | None:
     """The facet `text` asks for ("berapa lama" -> "lama"), or None."""
-    return facet_book().asked(cue_text(text))
+    return how_asked(text).facet

@@ -59,7 +59,7 @@ class Analyzer:
     """Text -> index terms: normalise slang, drop stop words, stem."""
 
     def __init__(self) -> None:
-        self._normalize = Normalizer.from_file()
+        self._normalize = Normalizer.shared()
         self._stopwords = _word_list(STOPWORDS_FILE)
         self._question_words = _word_list(QUESTION_WORDS_FILE)
         self._stem = lru_cache(maxsize=50_000)(StemmerFactory().create_stemmer().stem)

@@ -60,11 +60,10 @@ def _names() -> tuple[_Names, ...]:
     return tuple(found)
 
 
-def _named_at(text: str) -> list[tuple[int, str, str]]:
-    """(where, topic id, its longest name found) for each topic `text` names, in
-    the order the message names them (at the same place the longer name first:
-    "ktp hilang" over "ktp")."""
-    norm = normalized(text)
+def _named_at(norm: str) -> list[tuple[int, str, str]]:
+    """(where, topic id, its longest name found) for each topic the normalised text
+    names, in the order the message names them (at the same place the longer name
+    first: "ktp hilang" over "ktp")."""
     named = []
     for names in _names():
         found = list(names.pattern.finditer(norm))
@@ -77,7 +76,7 @@ def _named_at(text: str) -> list[tuple[int, str, str]]:
 
 def named_topics(text: str) -> list[tuple[str, str]]:
     """(topic id, its longest name found) for each topic `text` names, in order."""
-    return [(topic_id, name) for _, topic_id, name in _named_at(text)]
+    return [(topic_id, name) for _, topic_id, name in _named_at(normalized(text))]
 
 
 def _asked_of(
@@ -124,7 +123,7 @@ def choose(
     book = facet_book()
     asked, sources = book.asked_how(cues), book.wants_sources(cues)
     facet = asked.facet
-    named = _asked_of(_named_at(text), asked.at if asked.facet else None, len(norm))
+    named = _asked_of(_named_at(norm), asked.at if asked.facet else None, len(norm))
     topic_id, how = None, "none"
     if nlu_topic and named and _names_also(nlu_topic, named[0][1]):
         # "ktp saya hilang" names "ktp", which ktp_hilang_rusak's names contain too:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -140,6 +140,13 @@ class Normalizer:
     @classmethod
     def from_file(cls, path: Path = DEFAULT_LEXICON_PATH) -> Normalizer:
         return cls(Lexicon.from_yaml(path))
+
+    @classmethod
+    @cache
+    def shared(cls) -> Normalizer:
+        """The normaliser of the lexicon file, one per process (it remembers recent
+        texts: the search, the facets and the place reader normalise the same message)."""
+        return cls.from_file()
 
     def __call__(self, text: str) -> str:
         return self._recent(text) if len(text) <= RECENT_MAX_CHARS else self._normalize(text)

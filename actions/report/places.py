@@ -70,15 +70,10 @@ def _read(
 
 
 @cache
-def _normalizer() -> Normalizer:
-    return Normalizer.from_file()
-
-
-@cache
 def _no_pin_phrases() -> tuple[tuple[str, ...], ...]:
     lines = NO_PIN_FILE.read_text(encoding="utf-8").splitlines()
     return tuple(
-        tuple(_normalizer()(line).split())
+        tuple(Normalizer.shared()(line).split())
         for line in lines
         if line.strip() and not line.startswith("#")
     )
@@ -86,7 +81,7 @@ def _no_pin_phrases() -> tuple[tuple[str, ...], ...]:
 
 def says_no_pin(text: str) -> bool:
     """ "saya ga bisa kirim lokasi, hp saya jadul", "tidak ada gps", "pakai wa web"."""
-    words = _normalizer()(text).split()
+    words = Normalizer.shared()(text).split()
     return any(_in_order(phrase, words) for phrase in _no_pin_phrases())
 
 

@@ -11,11 +11,11 @@ from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_name, reset_form_events
-from actions.jawab_faq import choose_for, utter_choice
+from actions.jawab_faq import answer_service_question
 from actions.report.category import match_category_label
 from actions.report.common import requested
-from actions.tanya_balik import admit_not_knowing, answer_from_knowledge
-from knowledge.facets import cue_text, facet_book
+from actions.tanya_balik import admit_not_knowing
+from knowledge.facets import how_asked
 from knowledge.retrieval import default_index
 
 UNSURE_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -37,7 +37,7 @@ def answer_at_category_prompt(dispatcher: CollectingDispatcher, tracker: Tracker
         return False
     # Inside the form the answer's topic is not kept for follow-ups: the next
     # message is the form's answer.
-    if answer_from_knowledge(dispatcher, tracker) is None:
+    if answer_service_question(dispatcher, tracker) is None:
         admit_not_knowing(dispatcher, tracker, text, index.search(text))
     dispatcher.utter_message(response="utter_kembali_ke_laporan")
     return True
@@ -60,9 +60,9 @@ def service_question_opening(
         return None
     if not default_index().analyzer.looks_like_question(text):
         return None
-    if not facet_book().asked_how(cue_text(text)).strong:
+    if not how_asked(text).strong:
         return None
-    choice = choose_for(tracker, nlu_topic=None)
-    if choice.topic is None or choice.how != "named":
+    answered = answer_service_question(dispatcher, tracker, accept=("named",))
+    if answered is None:
         return None
-    return [*utter_choice(dispatcher, choice), ActiveLoop(None), *reset_form_events()]
+    return [*answered, ActiveLoop(None), *reset_form_events()]
