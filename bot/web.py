@@ -3,6 +3,8 @@
 POST /telegram/webhook  Telegram updates; must carry the secret token header.
 GET  /whatsapp/webhook  Meta's subscription handshake (hub.verify_token).
 POST /whatsapp/webhook  WhatsApp Cloud API events; must carry X-Hub-Signature-256.
+/petugas/         the staff workspace (workspace/): login, queue, tickets, handoff
+                  inbox, admin pages; served whether or not a chat channel is.
 GET  /healthz           200 "ok" or "degraded" (queue age, dead letters); 503 when the
                         database does not answer.
 
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot import assembly
@@ -29,6 +31,7 @@ from channels.telegram.webhook import TELEGRAM_WEBHOOK_PATH
 from channels.whatsapp import webhook as whatsapp_webhook
 from channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
+from workspace.app import workspace_mount
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,8 @@ def create_app(
             Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook.receive, methods=["POST"]),
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.verify, methods=["GET"]),
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.receive, methods=["POST"]),
+            Route("/petugas", lambda request: RedirectResponse("/petugas/"), methods=["GET"]),
+            workspace_mount(settings),
         ],
         lifespan=lifespan,
     )

@@ -101,6 +101,27 @@ class Settings(BaseSettings):
     queue_lease_seconds: float = Field(default=300.0, gt=0)
     # /healthz says "degraded" when a stored update or message waits longer than this.
     queue_max_age_seconds: float = Field(default=300.0, gt=0)
+    # The staff workspace (/petugas/): a login session ends after this long without
+    # a request, and after workspace_session_max_hours in any case.
+    workspace_session_idle_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    workspace_session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Failed logins within workspace_login_window_minutes after which more are refused:
+    # per e-mail address, and per client address (many accounts tried from one place).
+    workspace_login_failures_per_email: int = Field(default=5, ge=1)
+    workspace_login_failures_per_client: int = Field(default=20, ge=1)
+    workspace_login_window_minutes: int = Field(default=15, ge=1)
+    # The ticket map's tiles ({z}/{x}/{y}); empty: no tiles (the pin and its
+    # coordinates still show). The attribution is shown on the map as the tiles'
+    # licence asks.
+    workspace_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    workspace_tile_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    )
+    # Send the session cookie only over HTTPS even when the request arrived as http
+    # (behind a proxy that does not say X-Forwarded-Proto).
+    workspace_cookie_secure: bool = False
+    # Seconds between the queue's and the inbox's refreshes in the browser.
+    workspace_refresh_seconds: int = Field(default=20, ge=1, le=3600)
 
     # A mistyped value stops the start with the setting's name, rather than
     # surfacing later as a connection error or a silently different behaviour.

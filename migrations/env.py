@@ -22,8 +22,6 @@ import channels.telegram.models
 import channels.whatsapp.models  # noqa: F401
 import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
-import tickets.handoff_models
-import tickets.models  # noqa: F401
 from core.db import Base
 from core.settings import get_settings
 

@@ -32,6 +32,8 @@ class EventKind(StrEnum):
     # The citizen's side after filing (tickets/citizen_actions.py).
     CITIZEN_ADDITION = "citizen_addition"
     WITHDRAWN = "withdrawn"
+    # A staff member wrote to the reporter (the workspace).
+    STAFF_MESSAGE = "staff_message"
 
 
 class StaffRole(StrEnum):

@@ -60,13 +60,30 @@ class HandoffError(Exception):
 class HandoffResult:
     request: HandoffRequest
     created: bool
-    # Someone was (or had been) told: an operator chat or a staff contact exists.
+    # Someone was told (an operator chat or a staff contact) or reads the workspace inbox.
     reachable: bool
 
 
+def inbox_watched(*, session: Session, region_code: str | None) -> bool:
+    """Does someone who can log in to the workspace see this region's requests in its
+    inbox (an active user with a password who may answer them)?"""
+    readers = select(StaffUser.id).where(
+        StaffUser.active.is_(True),
+        StaffUser.password_hash.is_not(None),
+        StaffUser.role.in_(ANSWER_ROLES),
+        (StaffUser.role == StaffRole.ADMIN)
+        | StaffUser.region_code.is_(None)
+        | (StaffUser.region_code == region_code),
+    )
+    return session.scalar(readers.limit(1)) is not None
+
+
 def staff_reachable(*, session: Session, region_code: str | None) -> bool:
-    """Would a request from this region reach anyone now?"""
-    return bool(recipients(session=session, region_code=region_code))
+    """Would a request from this region reach anyone now: an alert to a chat or a
+    staff contact, or the workspace's inbox that someone reads?"""
+    return bool(recipients(session=session, region_code=region_code)) or inbox_watched(
+        session=session, region_code=region_code
+    )
 
 
 def latest_ticket_region(*, session: Session, citizen_id: int) -> str | None:
@@ -143,8 +160,9 @@ def request_handoff(
     request.messages.extend(added)
     session.flush()
     if added or created or reopened:
-        reachable = alert_staff(session=session, request=request, messages=added,
-                                new=created or reopened)  # fmt: skip
+        alerted = alert_staff(session=session, request=request, messages=added,
+                              new=created or reopened)  # fmt: skip
+        reachable = alerted or inbox_watched(session=session, region_code=request.region_code)
     else:
         reachable = staff_reachable(session=session, region_code=request.region_code)
     return HandoffResult(request=request, created=created, reachable=reachable)

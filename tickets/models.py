@@ -257,6 +257,9 @@ class StaffUser(Base):
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The web workspace's login (tickets/accounts.py): lower-cased e-mail, argon2 hash.
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
     contacts: Mapped[list[StaffContact]] = relationship(
         back_populates="staff", order_by="StaffContact.id", cascade="all, delete-orphan"

@@ -57,7 +57,7 @@ class QueuePage:
     next: str | None  # the cursor of the following page; None on the last
 
 
-_COLUMNS = tuple(getattr(Ticket, name) for name in QueueRow.__dataclass_fields__)
+ROW_COLUMNS = tuple(getattr(Ticket, name) for name in QueueRow.__dataclass_fields__)
 
 
 def encode_cursor(row: QueueRow) -> str:
@@ -114,7 +114,7 @@ def page_query(
     statuses = [status] if isinstance(status, str) else list(status or all_statuses())
     cursor = decode_cursor(after) if after is not None else None
     if len(statuses) == 1:
-        return _range(_COLUMNS, where, statuses[0], cursor, limit + 1, oldest_first)
+        return _range(ROW_COLUMNS, where, statuses[0], cursor, limit + 1, oldest_first)
     # Several statuses: the sort keys of a page from each range, the page of those,
     # then its rows (the keys alone keep the statement cheap to build and the scans
     # to the index).
@@ -130,7 +130,7 @@ def page_query(
         .subquery()
     )
     return (
-        select(*_COLUMNS)
+        select(*ROW_COLUMNS)
         .join(page, page.c.id == Ticket.id)
         .order_by(*_order(Ticket.created_at, Ticket.id, oldest_first))
     )

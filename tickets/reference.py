@@ -15,6 +15,7 @@ from core.migrate import upgrade_schema
 from knowledge.agencies import all_agencies
 from knowledge.regions import all_regions
 from tickets.models import Agency, Region
+from tickets.response_templates import seed_defaults
 
 
 def sync_regions(*, session: Session) -> None:
@@ -42,3 +43,4 @@ def upgrade(url: str | None = None) -> None:
     with transaction(url) as session:
         sync_regions(session=session)
         sync_agencies(session=session)
+        seed_defaults(session=session)

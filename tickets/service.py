@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.agencies import route_for
+from knowledge.categories import get_category
 from tickets.deadlines import forward_due
 from tickets.enums import EventKind, LocationSource, TicketStatus
 from tickets.models import (
@@ -90,6 +91,11 @@ def set_contact_phone(*, session: Session, channel: str, user_key: str, phone: s
     return contact
 
 
+def _confidential_category(category: str) -> bool:
+    known = get_category(category)
+    return known is not None and known.confidential
+
+
 def create_ticket(
     *,
     session: Session,
@@ -114,6 +120,8 @@ def create_ticket(
 
     `now` (default: current UTC time; naive means UTC) sets created_at and the year
     of the ticket number. Attachments already linked to another ticket are skipped.
+    A report of a confidential category (pungli) is confidential whatever the
+    caller says: no path into the system can file one that shows its reporter.
     """
     if not category:
         raise ValueError("category is required")
@@ -142,7 +150,7 @@ def create_ticket(
         place_name=place_name,
         region_code=region_code,
         suggested_agency_code=route_for(category).agency,
-        confidential=confidential,
+        confidential=confidential or _confidential_category(category),
         citizen=citizen,
         created_at=now,
         updated_at=now,

@@ -2,6 +2,9 @@
 
 python -m bot users add --name NAME --role operator|coordinator|agency|agency_head|leader|admin
                         [--region CODE] [--agency CODE] [--telegram-id ID]
+                        [--email E [--password-stdin]]
+python -m bot users set-password --email E --password-stdin   (the password on stdin)
+python -m bot users deactivate|activate --email E
 python -m bot users list [--json]
 python -m bot chats add --chat-id ID [--region CODE] [--agency CODE]
 python -m bot chats list [--json]
@@ -38,9 +41,19 @@ def _unknown_scope(region: str | None, agency: str | None) -> str | None:
     return None
 
 
+def _read_password() -> str:
+    """One line from standard input (a pipe, or typed unseen at a terminal)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(TEXTS.text("staff", "password_prompt"))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def _cmd_users_add(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from tickets.models import StaffContact, StaffUser
+    from tickets.accounts import AccountError, Profile, add_user
+    from tickets.models import StaffContact
 
     unknown = _unknown_scope(args.region, args.agency)
     if unknown:
@@ -49,17 +62,68 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
     if args.role in ("agency", "agency_head") and not args.agency:
         print(TEXTS.text("staff", "agency_required"), file=sys.stderr)
         return 1
-    with transaction() as session:
-        user = StaffUser(
-            name=args.name, role=args.role, region_code=args.region, agency_code=args.agency,
-            active=True,
-        )  # fmt: skip
-        if args.telegram_id is not None:
-            user.contacts.append(StaffContact(channel=TELEGRAM, user_key=str(args.telegram_id)))
-        session.add(user)
-        session.flush()
-        print(TEXTS.text("staff", "user_added", id=user.id, peran=args.role))
+    password = _read_password() if args.password_stdin else None
+    profile = Profile(
+        name=args.name,
+        role=args.role,
+        email=args.email,
+        region_code=args.region,
+        agency_code=args.agency,
+    )
+    try:
+        with transaction() as session:
+            user = add_user(session=session, profile=profile, password=password)
+            if args.telegram_id is not None:
+                user.contacts.append(StaffContact(channel=TELEGRAM, user_key=str(args.telegram_id)))
+            session.flush()
+            print(TEXTS.text("staff", "user_added", id=user.id, peran=args.role))
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
+
+
+def _with_user(email: str, change: Any) -> int:
+    """Run `change(session, user)` on the account of `email`; 1 when none or refused."""
+    from core.db import transaction
+    from tickets.accounts import AccountError, find_by_email
+
+    try:
+        with transaction() as session:
+            user = find_by_email(session=session, email=email)
+            if user is None:
+                print(TEXTS.text("staff", "email_missing", email=email), file=sys.stderr)
+                return 1
+            print(change(session, user))
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_users_set_password(args: argparse.Namespace) -> int:
+    from tickets.accounts import set_password
+
+    password = _read_password() if args.password_stdin else None
+    if password is None:
+        print(TEXTS.text("staff", "password_stdin_required"), file=sys.stderr)
+        return 2
+
+    def change(session: Any, user: Any) -> str:
+        set_password(session=session, user=user, password=password)
+        return TEXTS.text("staff", "password_set", email=user.email)
+
+    return _with_user(args.email, change)
+
+
+def _cmd_users_active(args: argparse.Namespace) -> int:
+    from tickets.accounts import set_active
+
+    def change(session: Any, user: Any) -> str:
+        set_active(session=session, user=user, active=args.active)
+        return TEXTS.text("staff", "activated" if args.active else "deactivated", email=user.email)
+
+    return _with_user(args.email, change)
 
 
 def _cmd_users_list(args: argparse.Namespace) -> int:
@@ -79,6 +143,7 @@ def _cmd_users_list(args: argparse.Namespace) -> int:
                 "telegram_user_id": next(
                     (_as_id(c.user_key) for c in u.contacts if c.channel == TELEGRAM), None
                 ),
+                "email": u.email,
                 "active": u.active,
             }
             for u in session.scalars(select(StaffUser).order_by(StaffUser.id))
@@ -96,7 +161,7 @@ def _cmd_users_list(args: argparse.Namespace) -> int:
 
 def _cmd_chats_add(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from tickets.models import StaffChat
+    from tickets.staff_chats import ChatError, add_chat
 
     unknown = _unknown_scope(args.region, args.agency)
     if unknown:
@@ -105,9 +170,18 @@ def _cmd_chats_add(args: argparse.Namespace) -> int:
     if not args.region and not args.agency:
         print(TEXTS.text("staff", "chat_scope_required"), file=sys.stderr)
         return 1
-    with transaction() as session:
-        session.add(StaffChat(channel=TELEGRAM, chat_key=str(args.chat_id),
-                              region_code=args.region, agency_code=args.agency))  # fmt: skip
+    try:
+        with transaction() as session:
+            add_chat(
+                session=session,
+                channel=TELEGRAM,
+                chat_key=str(args.chat_id),
+                region=args.region,
+                agency=args.agency,
+            )
+    except ChatError as error:
+        print(TEXTS.text("staff", f"chat_{error.code}"), file=sys.stderr)
+        return 1
     print(TEXTS.text("staff", "chat_added", chat_id=args.chat_id))
     return 0
 
@@ -142,7 +216,25 @@ def register(sub: Any) -> None:
     add.add_argument("--region", help="region code (operators, kabupaten/kota agency staff)")
     add.add_argument("--agency", help="agency code (agency staff)")
     add.add_argument("--telegram-id", type=int, help="their Telegram user id")
+    add.add_argument("--email", help="their login to the web workspace")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the workspace password from standard input",
+    )
     add.set_defaults(func=_cmd_users_add)
+    password = users_sub.add_parser("set-password", help="a new workspace password")
+    password.add_argument("--email", required=True)
+    password.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (one line)",
+    )
+    password.set_defaults(func=_cmd_users_set_password)
+    for name, active in (("deactivate", False), ("activate", True)):
+        toggle = users_sub.add_parser(name, help=f"{name} a staff account (ends its sessions)")
+        toggle.add_argument("--email", required=True)
+        toggle.set_defaults(func=_cmd_users_active, active=active)
     listing = users_sub.add_parser("list", help="registered staff users")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=_cmd_users_list)

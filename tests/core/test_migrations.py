@@ -43,6 +43,9 @@ EXPECTED_TABLES = {
     "whatsapp_window",
     "handoff_request",
     "handoff_message",
+    "staff_session",
+    "login_attempt",
+    "response_template",
 }
 
 

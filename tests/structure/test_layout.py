@@ -17,6 +17,7 @@ from core.settings import ROOT_DIR
 PRODUCTION_PACKAGES = (
     "bot",
     "channels",
+    "workspace",
     "dialogue",
     "actions",
     "tickets",
