@@ -188,6 +188,10 @@ def main() -> int:
     from bench.load_bench import throughput_section
 
     throughput = throughput_section()
+    from bench.workspace_bench import TICKETS as WORKSPACE_TICKETS
+    from bench.workspace_bench import workspace_markdown
+
+    workspace = workspace_markdown()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
@@ -257,6 +261,15 @@ median of 3 runs after a warm-up, with the SQL statements it sends (a SQLAlchemy
 event listener). The sweep runs once after each fill, then each measured run is
 one sweep interval (5 minutes) later, as `bot serve` runs it; messages are a
 citizen with 3 tickets through the served channels' engine.
+
+## Staff workspace pages with {WORKSPACE_TICKETS:,} tickets (bench/workspace_bench.py)
+
+{workspace}
+A fresh PostgreSQL database grown by `python -m bench.fill`; staff of the fill log
+in and each page is requested 40 times after a warm-up through the ASGI app in
+process (Starlette's TestClient): the server's whole time (session and CSRF check,
+scope, queries, Jinja2 rendering), no network. The operator is the busiest
+region's, the agency user the busiest agency's, the admin sees the whole province.
 
 ## Start-up and memory
 

@@ -1,4 +1,4 @@
-"""What staff filter a queue by (the workspace's queue page, `tickets list`), as
+"""What staff filter a queue by (the workspace's queue and merge search), as
 conditions tickets.queue.queue_page takes, and the few most urgent tickets.
 
 Text search reads descriptions only of tickets that are not confidential: a

@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.settings import get_settings
@@ -80,5 +80,26 @@ def revoke_all(*, session: Session, staff_id: int, now: datetime | None = None) 
         update(StaffSession)
         .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
         .values(revoked_at=now or utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_ended(*, session: Session, now: datetime | None = None) -> int:
+    """Delete the sessions that can no longer be used (revoked, idle past the limit,
+    or older than the maximum age); `logs purge` runs it."""
+    now = now or utcnow()
+    settings = get_settings()
+    result = session.execute(
+        delete(StaffSession).where(
+            StaffSession.revoked_at.is_not(None)
+            | (
+                StaffSession.last_seen_at
+                < now - timedelta(minutes=settings.workspace_session_idle_minutes)
+            )
+            | (
+                StaffSession.created_at
+                < now - timedelta(hours=settings.workspace_session_max_hours)
+            )
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)

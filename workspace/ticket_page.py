@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, Response
 
 from knowledge.agencies import all_agencies
 from knowledge.regions import all_regions
+from tickets.citizen_messages import WRITERS
 from tickets.duplicates import nearby_open_tickets
 from tickets.enums import LocationSource
 from tickets.models import Attachment, StaffUser, Ticket
@@ -128,7 +129,7 @@ def ticket_context(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
         "history": _history(ctx, ticket, view),
         "due": due_text(due) if ticket.status in ("new", "forwarded", "in_progress") else ("", ""),
         "actions": actions,
-        "can_message": ctx.staff.role != "leader",
+        "can_message": ctx.staff.role in WRITERS,
         "templates": {
             a: templates_for(session=ctx.session, action=a, category=ticket.category)
             for a in TEMPLATE_ACTIONS

@@ -24,6 +24,8 @@ from starlette.responses import RedirectResponse, Response
 
 from core.db import transaction
 from core.settings import Settings, get_settings
+from tickets.enums import StaffRole
+from tickets.handoff import ANSWER_ROLES
 from tickets.models import StaffUser
 from tickets.staff_models import StaffSession
 from tickets.staff_sessions import find_session
@@ -61,7 +63,8 @@ class Ctx:
         return None
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
-        """`template` with the user, the CSRF token and the notice of `?ok=`."""
+        """`template` with the user, the CSRF token, the notice of `?ok=` and the
+        menu the user's role has (the inbox: those tickets.handoff lets answer)."""
         done = self.request.query_params.get("ok")
         context.setdefault("ok", optional("done", done) if done else None)
         return render(
@@ -70,6 +73,8 @@ class Ctx:
             status_code=status_code,
             staff=self.staff,
             csrf=self.login.csrf_token,
+            menu_inbox=self.staff.role in ANSWER_ROLES,
+            menu_admin=self.staff.role == StaffRole.ADMIN,
             **context,
         )
 

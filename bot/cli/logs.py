@@ -1,6 +1,7 @@
 """Personal data out of logs (part of `python -m bot`).
 
-python -m bot logs purge --days N   delete message log rows older than N days
+python -m bot logs purge --days N   delete message log rows older than N days, and the
+                                    workspace's ended sessions and expired login failures
 
 `configure_logging` sets up logging for a command (or a `bot serve --workers`
 process). `install_log_masking` puts the PII filter (core.log_privacy with nlu's one rule,
@@ -49,6 +50,8 @@ def install_log_masking() -> None:
 def _cmd_purge(args: argparse.Namespace) -> int:
     from core.db import transaction
     from dialogue import store
+    from tickets.accounts import purge_attempts
+    from tickets.staff_sessions import purge_ended
 
     if args.days < 1:
         print(TEXTS.text("logs", "days_positive"), file=sys.stderr)
@@ -56,6 +59,9 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     now = utcnow()
     with transaction() as session:
         purged = store.purge_logs(session=session, before=now - timedelta(days=args.days), now=now)
+        window = timedelta(minutes=get_settings().workspace_login_window_minutes)
+        attempts = purge_attempts(session=session, before=now - window)
+        sessions = purge_ended(session=session, now=now)
     print(
         TEXTS.text(
             "logs",
@@ -65,6 +71,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
             hari=max(args.days, store.MIN_PROCESSED_UPDATE_DAYS),
         )
     )
+    print(TEXTS.text("logs", "purged_staff", sesi=sessions, gagal=attempts))
     return 0
 
 

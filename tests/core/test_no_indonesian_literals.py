@@ -13,7 +13,17 @@ from pathlib import Path
 
 from core.settings import ROOT_DIR
 
-PACKAGES = ("actions", "bot", "channels", "core", "dialogue", "knowledge", "nlu", "tickets")
+PACKAGES = (
+    "actions",
+    "bot",
+    "channels",
+    "core",
+    "dialogue",
+    "knowledge",
+    "nlu",
+    "tickets",
+    "workspace",
+)
 
 # Files whose literals are still to be moved (to bot/texts.yml, loaded by bot/texts.py).
 # Empty this as they are converted; an entry for a file without literals fails too.

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from dialogue.domain import DOMAIN_DIR, domain_files, load_domain
+from tickets.citizen_messages import RESPONSE as STAFF_MESSAGE
 from tickets.escalation import DIGEST_RESPONSE, RESPONSES
 from tickets.flows import STATUS_NOTIFICATION
 from tickets.staff_alerts import AGENCY_RESPONSE, FLOOD_RESPONSE, OPERATOR_RESPONSE
@@ -49,7 +50,8 @@ def test_the_merged_domain_has_every_response_of_every_file() -> None:
 
 def test_wording_is_split_by_audience() -> None:
     notify = {a.notify for a in actions().values() if a.notify}
-    assert notify | {STATUS_NOTIFICATION} == _responses("notifications.yml")
+    # Besides the workflow's news: a staff member's own message (the workspace).
+    assert notify | {STATUS_NOTIFICATION, STAFF_MESSAGE} == _responses("notifications.yml")
     staff = {OPERATOR_RESPONSE, AGENCY_RESPONSE, FLOOD_RESPONSE, DIGEST_RESPONSE,
              *RESPONSES.values()}  # fmt: skip
     assert staff == _responses("staff.yml")

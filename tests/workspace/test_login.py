@@ -186,3 +186,23 @@ def test_logging_out_revokes_the_session(make_account: MakeAccount) -> None:
     assert replay.get("/petugas/").status_code == 303
     with transaction() as session:
         assert session.scalars(select(StaffSession)).one().revoked_at is not None
+
+
+def test_logs_purge_forgets_ended_sessions_and_old_login_failures(
+    make_account: MakeAccount,
+) -> None:
+    from bot.cli import main
+
+    account = make_account("operator", region="metro")
+    live, ended = logged_in(account), logged_in(account)
+    log_in(new_client(), account.email, "salah-salah-salah")
+    with transaction() as session:
+        rows = session.scalars(select(StaffSession).order_by(StaffSession.id)).all()
+        rows[1].revoked_at = utcnow()
+        session.execute(update(LoginAttempt).values(at=utcnow() - timedelta(minutes=20)))
+    assert main(["logs", "purge", "--days", "30"]) == 0
+    with transaction() as session:
+        assert [s.id for s in session.scalars(select(StaffSession))] == [rows[0].id]
+        assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    assert live.get("/petugas/").status_code == 200
+    assert ended.get("/petugas/").status_code == 303

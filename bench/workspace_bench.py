@@ -1,0 +1,159 @@
+"""Staff workspace page times (issue 17): `python -m bench.workspace_bench`.
+
+On a fresh PostgreSQL database grown by bench.fill to WORKSPACE_TICKETS (default
+100,000) tickets, staff of the fill log in, and each page is requested ROUNDS times
+through the project's ASGI app in process (Starlette's TestClient: the server's
+time, routing, session check, queries and rendering, without a network): the
+queue (first page with its "perlu segera" list, the next page, the htmx refresh,
+a filter, a text search) for the operator of the busiest region, for an agency
+and for an admin (the whole province), and the ticket page of tickets in scope.
+Prints a markdown table of p50 / p95 and the target check (p50 under 100 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.common import use_database
+from bench.fill import fill
+from bench.scale_ops import QUEUE_REGION
+
+TICKETS = int(os.environ.get("WORKSPACE_TICKETS", "100000"))
+ROUNDS = 40
+TARGET_MS = 100.0
+PASSWORD = "kata-sandi-bench-1"
+NEXT_PAGE = re.compile(r'href="/petugas/\?([^"]*setelah=[^"]+)"')
+
+
+def _note(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _accounts() -> dict[str, str]:
+    """E-mail and password for an operator, an agency user and an admin of the fill."""
+    from core.db import transaction
+    from tickets.accounts import set_password
+    from tickets.models import StaffUser, Ticket
+
+    with transaction() as session:
+        busiest_agency = session.execute(
+            select(Ticket.agency_code, func.count())
+            .where(Ticket.agency_code.is_not(None))
+            .group_by(Ticket.agency_code)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()[0]
+        wanted = {
+            "operator": (StaffUser.role == "operator") & (StaffUser.region_code == QUEUE_REGION),
+            "agency": (StaffUser.role == "agency") & (StaffUser.agency_code == busiest_agency),
+            "admin": StaffUser.role == "admin",
+        }
+        emails = {}
+        for name, condition in wanted.items():
+            query = select(StaffUser).where(condition).order_by(StaffUser.id)
+            user = session.scalars(query).first()
+            if user is None:  # the fill has no admin: the province's is made here
+                user = StaffUser(name="Admin", role="admin", active=True)
+                session.add(user)
+            user.email = f"bench-{name}@lampungprov.go.id"
+            session.flush()
+            set_password(session=session, user=user, password=PASSWORD)
+            emails[name] = user.email
+        return emails
+
+
+def _timed(call: Callable[[], object]) -> tuple[float, float]:
+    call()  # warm-up
+    samples = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def _pages(email: str, rng: random.Random) -> dict[str, tuple[float, float]]:
+    from starlette.testclient import TestClient
+
+    from bot.web import create_app
+    from tests.support.workspace_client import log_in
+
+    client = TestClient(create_app(), follow_redirects=False)
+    assert log_in(client, email, PASSWORD).status_code == 303
+
+    def get(path: str, **headers: str) -> str:
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == 200, (path, answer.status_code)
+        return answer.text
+
+    first = get("/petugas/")
+    numbers = sorted(set(re.findall(r'data-nomor="(LPG-\d{4}-\d{6})"', first)))
+    following = NEXT_PAGE.search(first)
+    results = {
+        "queue, first page": _timed(lambda: get("/petugas/")),
+        "queue, htmx refresh": _timed(lambda: get("/petugas/", **{"HX-Request": "true"})),
+        "queue, all statuses, one category": _timed(
+            lambda: get("/petugas/?status=semua&kategori=jalan_rusak")
+        ),
+        "queue, overdue only": _timed(lambda: get("/petugas/?terlambat=1")),
+        "queue, text search": _timed(lambda: get("/petugas/?q=lubang")),
+    }
+    if following:
+        second = "/petugas/?" + following.group(1).replace("&amp;", "&")
+        results["queue, next page"] = _timed(lambda: get(second))
+    if numbers:
+        results["ticket page"] = _timed(lambda: get(f"/petugas/tiket/{rng.choice(numbers)}"))
+    return results
+
+
+def bench_workspace(database_url: str) -> dict[str, dict[str, tuple[float, float]]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        grown = fill(TICKETS, seed=17, database_url=database_url, progress=_note)
+        _note(f"filled {TICKETS} tickets in {grown.seconds:.0f} s")
+        use_database(database_url, Path(tmp))
+        rng = random.Random(17)
+        return {who: _pages(email, rng) for who, email in _accounts().items()}
+
+
+def markdown(results: dict[str, dict[str, tuple[float, float]]]) -> str:
+    lines = ["| page | user | p50 | p95 |", "| --- | --- | --- | --- |"]
+    worst = 0.0
+    for who, pages in results.items():
+        for page, (p50, p95) in pages.items():
+            lines.append(f"| {page} | {who} | {p50:.1f} ms | {p95:.1f} ms |")
+            worst = max(worst, p50)
+    verdict = "met" if worst < TARGET_MS else "NOT met"
+    lines.append("")
+    lines.append(
+        f"- {verdict}: every page's p50 under {TARGET_MS:.0f} ms with "
+        f"{TICKETS:,} tickets (slowest p50 {worst:.1f} ms)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def workspace_markdown() -> str:
+    from bench.run import with_postgres
+
+    found: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
+    error = with_postgres(lambda url: found.update(done=bench_workspace(url)) or [])
+    return markdown(found["done"]) if "done" in found else f"{error}\n"
+
+
+def main() -> int:
+    print(workspace_markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
