@@ -34,6 +34,8 @@ from workspace.texts import text
 from workspace.web import Ctx, not_found, page
 
 THUMB_PIXELS = (192, 192)
+# The form shown open: the step that moves the ticket on, before re-routing or rejecting.
+FORWARD_STEPS = ("forward", "accept", "progress", "resolve")
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ def ticket_context(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
         "history": _history(ctx, ticket, view),
         "due": due_text(due) if ticket.status in ("new", "forwarded", "in_progress") else ("", ""),
         "actions": actions,
+        "open_action": next(
+            (a for a in FORWARD_STEPS if a in actions), actions[0] if actions else None
+        ),
         "can_message": ctx.staff.role in WRITERS,
         "templates": {
             a: templates_for(session=ctx.session, action=a, category=ticket.category)
