@@ -48,9 +48,12 @@ def open_session(
 
 
 def find_session(
-    *, session: Session, token: str, now: datetime | None = None
+    *, session: Session, token: str, now: datetime | None = None, touch: bool = True
 ) -> StaffSession | None:
-    """The live session of `token` (its user active), touched; None otherwise."""
+    """The live session of `token` (its user active), touched; None otherwise.
+
+    touch=False for what a page does by itself (the queue's periodic reload): an
+    open tab nobody looks at must not keep a session alive past its idle limit."""
     if not token or len(token) > 128:
         return None
     now = now or utcnow()
@@ -62,7 +65,7 @@ def find_session(
         return None
     if now - row.created_at > timedelta(hours=settings.workspace_session_max_hours):
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
+    if touch and now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
     return row
 

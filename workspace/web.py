@@ -33,6 +33,8 @@ from workspace.render import render
 from workspace.texts import optional, text
 
 COOKIE = "laporin_sesi"
+# Sent by the lists that reload themselves (htmx polling): not the user's activity.
+REFRESH_HEADER = "X-Laporin-Refresh"
 PREFIX = "/petugas"
 MAX_FORM_FIELDS = 200
 MAX_UPLOADS = 5
@@ -113,7 +115,11 @@ def _run(
 ) -> Response:
     settings = get_settings()
     with transaction() as session:
-        login = find_session(session=session, token=request.cookies.get(COOKIE, ""))
+        login = find_session(
+            session=session,
+            token=request.cookies.get(COOKIE, ""),
+            touch=request.headers.get(REFRESH_HEADER) != "1",
+        )
         if login is None:
             return to_login(request)
         staff = login.staff

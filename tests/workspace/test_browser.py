@@ -117,10 +117,15 @@ def test_log_in_and_a_new_ticket_appears_in_the_queue_without_a_reload(
     _log_in(page, site, make_account("operator", region="metro", name="Rina"))
     expect(page.get_by_role("heading", name="Antrean tiket")).to_be_visible()
     expect(page.get_by_text("Rina")).to_be_visible()
+    reloads: list[dict[str, str]] = []
+    page.on("request", lambda r: reloads.append(r.headers) if "hx-request" in r.headers else None)
     number = _ticket(region="metro", description="lampu taman mati sejak kemarin")
     page.evaluate("window.__sameDocument = true")
     expect(page.locator(f'[data-nomor="{number}"]').first).to_be_visible(timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    # The reload says it is one (it does not extend the session) and carries the token.
+    assert reloads and reloads[0].get("x-laporin-refresh") == "1"
+    assert reloads[0].get("x-csrf-token")
     _fits_the_screen(page)
     shot = _screenshot(page, tmp_path, "antrean-ponsel")
     with Image.open(shot) as image:

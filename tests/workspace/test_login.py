@@ -206,3 +206,23 @@ def test_logs_purge_forgets_ended_sessions_and_old_login_failures(
         assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
     assert live.get("/petugas/").status_code == 200
     assert ended.get("/petugas/").status_code == 303
+
+
+def test_the_lists_reloading_themselves_do_not_keep_a_session_alive(
+    make_account: MakeAccount,
+) -> None:
+    account = make_account("operator", region="metro")
+    browser = logged_in(account)
+    quiet = utcnow() - timedelta(minutes=100)
+    with transaction() as session:
+        session.execute(update(StaffSession).values(last_seen_at=quiet))
+
+    def last_seen() -> object:
+        with transaction() as session:
+            return session.scalars(select(StaffSession.last_seen_at)).one()
+
+    refresh = {"HX-Request": "true", "X-Laporin-Refresh": "1"}
+    assert browser.get("/petugas/", headers=refresh).status_code == 200
+    assert last_seen() == quiet  # an open tab nobody looks at
+    assert browser.get("/petugas/").status_code == 200
+    assert last_seen() != quiet  # the user opened a page
