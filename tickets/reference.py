@@ -3,7 +3,8 @@
 Run after every migration (`upgrade` below, what `python -m bot migrate` runs):
 the 15 kabupaten/kota from knowledge/regions.yml and the agencies from
 knowledge/agencies.yml are inserted or renamed; rows are never deleted, since
-tickets may still refer to them.
+tickets may still refer to them. The workspace's default response templates
+(tickets/response_templates.yml) go into an empty table once; admins edit them after.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def sync_agencies(*, session: Session) -> None:
 
 def upgrade(url: str | None = None) -> None:
     """Bring the database at `url` (default: settings.database_url) to the latest
-    schema, then its reference rows (regions, agencies) in step with the data files."""
+    schema, then its reference rows (regions, agencies) in step with the data files
+    and the default response templates, the first time."""
     upgrade_schema(url)
     with transaction(url) as session:
         sync_regions(session=session)
