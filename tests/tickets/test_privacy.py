@@ -126,3 +126,13 @@ def test_the_scope_rule_is_the_same_for_one_ticket_and_for_a_query(db: str) -> N
         province_operator, retired = viewers[1], viewers[2]
         assert all(can_view(province_operator, t) for t in tickets)
         assert not any(can_view(retired, t) for t in tickets)
+
+
+def test_a_report_of_a_confidential_category_is_confidential_whoever_files_it(db: str) -> None:
+    """The chat sets it from the category; another path (the command line, Open311,
+    a test factory) that forgets cannot file a pungli report that shows its reporter."""
+    with transaction() as session:
+        pungli = factories.ticket(session=session, category="pungli", confidential=False)
+        road = factories.ticket(session=session, category="jalan_rusak", confidential=False)
+        chosen = factories.ticket(session=session, category="jalan_rusak", confidential=True)
+        assert (pungli.confidential, road.confidential, chosen.confidential) == (True, False, True)
