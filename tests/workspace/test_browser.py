@@ -22,11 +22,19 @@ from sqlalchemy import select
 from bot.web import create_app
 from core.db import transaction
 from core.settings import get_settings
-from tests import factories
 from tests.support.whatsapp_harness import free_port, uvicorn_thread
-from tests.support.workspace_client import PASSWORD, Account
+from tests.support.workspace_client import (
+    PASSWORD,
+    REPORTER_CHAT,
+    REPORTER_NAME,
+    REPORTER_PHONE,
+    Account,
+    confidential_report,
+    filed,
+    stored,
+)
 from tests.workspace.conftest import MakeAccount
-from tickets.models import Attachment, Notification, Ticket, TicketEvent
+from tickets.models import Attachment, Notification, TicketEvent
 
 CHROMIUM = "/usr/bin/chromium"
 # As root, without a sandbox; no background connections (this machine has no internet).
@@ -40,7 +48,6 @@ ARGS = [
     "--disable-sync",
 ]
 PHONE: ViewportSize = {"width": 390, "height": 844}
-NAME, PHONE_NUMBER = "Siti Rahasiawati", "081298765432"
 
 
 # Module-scoped: Playwright's sync API keeps an event loop running in this thread,
@@ -93,18 +100,6 @@ def _screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def _ticket(**kwargs: object) -> str:
-    with transaction() as session:
-        return factories.ticket(session=session, **kwargs).number  # type: ignore[arg-type]
-
-
-def _status(number: str) -> Ticket:
-    with transaction() as session:
-        ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
-        session.expunge(ticket)
-        return ticket
-
-
 def _fits_the_screen(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways: {width}px"
@@ -113,13 +108,13 @@ def _fits_the_screen(page: Page) -> None:
 def test_log_in_and_a_new_ticket_appears_in_the_queue_without_a_reload(
     site: str, page: Page, make_account: MakeAccount, tmp_path: Path
 ) -> None:
-    _ticket(region="metro", description="jalan berlubang dekat terminal")
+    filed(region="metro", description="jalan berlubang dekat terminal")
     _log_in(page, site, make_account("operator", region="metro", name="Rina"))
     expect(page.get_by_role("heading", name="Antrean tiket")).to_be_visible()
     expect(page.get_by_text("Rina")).to_be_visible()
     reloads: list[dict[str, str]] = []
     page.on("request", lambda r: reloads.append(r.headers) if "hx-request" in r.headers else None)
-    number = _ticket(region="metro", description="lampu taman mati sejak kemarin")
+    number = filed(region="metro", description="lampu taman mati sejak kemarin")
     page.evaluate("window.__sameDocument = true")
     expect(page.locator(f'[data-nomor="{number}"]').first).to_be_visible(timeout=10_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
@@ -158,7 +153,7 @@ def test_a_deactivated_user_is_refused(site: str, page: Page, make_account: Make
 def test_forward_from_the_ticket_page_and_the_citizen_is_told(
     site: str, page: Page, make_account: MakeAccount, tmp_path: Path
 ) -> None:
-    number = _ticket(
+    number = filed(
         category="jalan_rusak", region="metro", description="jln depan rumah rusak parah bgt min"
     )
     _log_in(page, site, make_account("operator", region="metro"))
@@ -170,9 +165,9 @@ def test_forward_from_the_ticket_page_and_the_citizen_is_told(
     page.get_by_label("Instansi tujuan").select_option("dinas_bmbk")
     page.get_by_role("button", name="Teruskan", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Tiket diteruskan ke instansi")
-    assert (_status(number).status, _status(number).agency_code) == ("forwarded", "dinas_bmbk")
+    assert (stored(number).status, stored(number).agency_code) == ("forwarded", "dinas_bmbk")
     with transaction() as session:
-        ticket_id = _status(number).id
+        ticket_id = stored(number).id
         queued = session.scalars(
             select(Notification.response).where(
                 Notification.ticket_id == ticket_id, Notification.status == "pending"
@@ -184,7 +179,7 @@ def test_forward_from_the_ticket_page_and_the_citizen_is_told(
 def test_reroute_with_a_reason_from_a_template(
     site: str, page: Page, make_account: MakeAccount, templates: None
 ) -> None:
-    number = _ticket(category="sampah", region="metro")
+    number = filed(category="sampah", region="metro")
     _log_in(page, site, make_account("operator", region="metro"))
     page.goto(f"{site}/tiket/{number}")
     page.get_by_text("Alihkan", exact=True).first.click()  # opens its <details>
@@ -196,7 +191,7 @@ def test_reroute_with_a_reason_from_a_template(
     reason.fill(reason.input_value() + " Lokasi masuk Pringsewu.")
     form.get_by_role("button", name="Alihkan").click()
     expect(page.get_by_role("status")).to_contain_text("Tiket dialihkan")
-    assert _status(number).region_code == "pringsewu"
+    assert stored(number).region_code == "pringsewu"
     with transaction() as session:
         event = session.scalars(select(TicketEvent).where(TicketEvent.kind == "reroute")).one()
         assert event.note is not None and event.note.endswith("Lokasi masuk Pringsewu.")
@@ -213,7 +208,7 @@ def _photo_with_metadata(path: Path) -> Path:
 def test_resolve_with_a_photo(
     site: str, page: Page, make_account: MakeAccount, tmp_path: Path, media_dir: Path
 ) -> None:
-    number = _ticket(category="sampah", region="metro", status="in_progress", agency="dlh")
+    number = filed(category="sampah", region="metro", status="in_progress", agency="dlh")
     _log_in(page, site, make_account("agency", agency="dlh"))
     page.goto(f"{site}/tiket/{number}")
     page.get_by_text("Selesaikan", exact=True).first.click()
@@ -225,46 +220,36 @@ def test_resolve_with_a_photo(
     form.get_by_role("button", name="Selesaikan").click()
     expect(page.get_by_role("status")).to_contain_text("Tiket ditandai selesai")
     expect(page.get_by_alt_text(re.compile("Foto Diselesaikan"))).to_be_visible()
-    assert _status(number).status == "resolved"
+    assert stored(number).status == "resolved"
     with transaction() as session:
         photo = session.scalars(select(Attachment).where(Attachment.ticket_id.is_not(None))).one()
-        stored = (media_dir / photo.storage_path).read_bytes()
-    assert b"KameraDinas" not in stored
-    with Image.open(io.BytesIO(stored)) as image:
+        kept = (media_dir / photo.storage_path).read_bytes()
+    assert b"KameraDinas" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
         assert not image.getexif()
 
 
 def test_an_agency_user_opens_a_confidential_ticket_without_reporter_data(
     site: str, page: Page, make_account: MakeAccount
 ) -> None:
-    with transaction() as session:
-        reporter = factories.citizen(session=session, name=NAME, phone=PHONE_NUMBER)
-        number = factories.ticket(
-            session=session,
-            citizen=reporter,
-            category="pungli",
-            region="metro",
-            description=f"oknum minta 50rb pas urus KTP, wa saya {PHONE_NUMBER}",
-            status="forwarded",
-            agency="inspektorat",
-        ).number
+    number = confidential_report()
     _log_in(page, site, make_account("agency", agency="inspektorat"))
     page.goto(f"{site}/tiket/{number}")
     expect(page.get_by_text("Identitas pelapor dirahasiakan")).to_be_visible()
     html = page.content()
-    for secret in (NAME, PHONE_NUMBER, reporter.contacts[0].user_key):
+    for secret in (REPORTER_NAME, REPORTER_PHONE, REPORTER_CHAT):
         assert secret not in html
     page.goto(f"{site}/")
-    assert NAME not in page.content() and PHONE_NUMBER not in page.content()
+    assert REPORTER_NAME not in page.content() and REPORTER_PHONE not in page.content()
 
 
 def test_a_form_posted_without_the_csrf_token_is_refused(
     site: str, page: Page, make_account: MakeAccount
 ) -> None:
-    number = _ticket(category="jalan_rusak", region="metro")
+    number = filed(category="jalan_rusak", region="metro")
     _log_in(page, site, make_account("operator", region="metro"))
     page.goto(f"{site}/tiket/{number}")
     page.evaluate("document.querySelectorAll('input[name=csrf]').forEach(e => e.remove())")
     page.get_by_role("button", name="Teruskan", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Formulir kedaluwarsa atau tidak sah")
-    assert _status(number).status == "new"
+    assert stored(number).status == "new"

@@ -13,11 +13,17 @@ from starlette.testclient import TestClient
 
 from core.db import transaction
 from tests import factories
-from tests.support.workspace_client import logged_in
+from tests.support.workspace_client import (
+    REPORTER_CHAT,
+    REPORTER_NAME,
+    REPORTER_PHONE,
+    confidential_report,
+    logged_in,
+)
 from tests.workspace.conftest import MakeAccount
 from tickets.media import store_photo
 
-NAME, PHONE, CHAT_ID = "Siti Rahasiawati", "081298765432", "700123456"
+NAME, PHONE, CHAT_ID = REPORTER_NAME, REPORTER_PHONE, REPORTER_CHAT
 
 
 def test_an_operator_sees_only_their_region(make_account: MakeAccount) -> None:
@@ -79,20 +85,8 @@ def test_a_photo_outside_the_scope_is_not_served(
 def _confidential(make_image: object, tmp_path: Path) -> str:
     source = make_image(tmp_path / "bukti.png")  # type: ignore[operator]
     with transaction() as session:
-        reporter = factories.citizen(session=session, user_key=CHAT_ID, name=NAME, phone=PHONE)
-        photo = store_photo(session=session, source_path=source)
-        # The reporter wrote their own number into the text: it is masked too.
-        ticket = factories.ticket(
-            session=session,
-            citizen=reporter,
-            category="pungli",
-            region="metro",
-            description=f"oknum minta uang 50rb di kelurahan, hub saya {PHONE}",
-            attachment_ids=[photo.id],
-            status="forwarded",
-            agency="inspektorat",
-        )
-        return ticket.number
+        photo_id = store_photo(session=session, source_path=source).id
+    return confidential_report(attachment_ids=[photo_id])
 
 
 def _no_reporter(html: str) -> None:

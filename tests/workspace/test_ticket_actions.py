@@ -15,24 +15,12 @@ from starlette.testclient import TestClient
 
 from core.db import transaction
 from tests import factories
-from tests.support.workspace_client import csrf_of, logged_in, post_form
+from tests.support.workspace_client import csrf_of, filed, logged_in, post_form, stored
 from tests.workspace.conftest import MakeAccount
 from tickets.models import Attachment, Notification, Ticket
 from workspace.texts import text
 
 PAGE = "/petugas/tiket/{}"
-
-
-def _ticket(**kwargs: Any) -> str:
-    with transaction() as session:
-        return factories.ticket(session=session, **kwargs).number
-
-
-def _stored(number: str) -> Ticket:
-    with transaction() as session:
-        ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
-        session.expunge(ticket)
-        return ticket
 
 
 def _news(number: str) -> list[str]:
@@ -56,15 +44,15 @@ def _act(browser: TestClient, number: str, action: str, **data: str) -> Any:
 def test_an_operator_forwards_to_the_chosen_agency_and_the_citizen_is_told(
     make_account: MakeAccount,
 ) -> None:
-    number = _ticket(category="jalan_rusak", region="metro")
+    number = filed(category="jalan_rusak", region="metro")
     operator = logged_in(make_account("operator", region="metro"))
     page = operator.get(PAGE.format(number))
     assert page.status_code == 200 and ">Teruskan</button>" in page.text
     answer = _act(operator, number, "forward", agency="dinas_bmbk")
     assert answer.status_code == 303
     assert answer.headers["location"] == f"{PAGE.format(number)}?ok=forward"
-    stored = _stored(number)
-    assert (stored.status, stored.agency_code) == ("forwarded", "dinas_bmbk")
+    ticket = stored(number)
+    assert (ticket.status, ticket.agency_code) == ("forwarded", "dinas_bmbk")
     assert _news(number)[-1] == "utter_notifikasi_diteruskan"
     shown = operator.get(answer.headers["location"]).text
     assert text("done", "forward") in shown and "Diteruskan" in shown
@@ -73,14 +61,14 @@ def test_an_operator_forwards_to_the_chosen_agency_and_the_citizen_is_told(
 def test_a_reroute_needs_a_reason_and_moves_the_ticket_out_of_the_queue(
     make_account: MakeAccount,
 ) -> None:
-    number = _ticket(category="sampah", region="metro")
+    number = filed(category="sampah", region="metro")
     operator = logged_in(make_account("operator", region="metro"))
     refused = _act(operator, number, "reroute", region="pringsewu", reason="")
     assert refused.status_code == 400
-    assert _stored(number).region_code == "metro"
+    assert stored(number).region_code == "metro"
     moved = _act(operator, number, "reroute", region="pringsewu", reason="Lokasi di Pringsewu")
     assert moved.status_code == 303 and moved.headers["location"] == "/petugas/?ok=reroute"
-    assert _stored(number).region_code == "pringsewu"
+    assert stored(number).region_code == "pringsewu"
     # No longer this operator's: the page answers as for a missing ticket.
     assert operator.get(PAGE.format(number)).status_code == 404
     other = logged_in(make_account("operator", region="pringsewu"))
@@ -89,40 +77,40 @@ def test_a_reroute_needs_a_reason_and_moves_the_ticket_out_of_the_queue(
 
 
 def test_an_operator_merges_a_duplicate_found_by_its_words(make_account: MakeAccount) -> None:
-    first = _ticket(category="sampah", region="metro", description="sampah di pasar cendrawasih")
-    second = _ticket(category="sampah", region="metro", description="sampah numpuk pasar")
+    first = filed(category="sampah", region="metro", description="sampah di pasar cendrawasih")
+    second = filed(category="sampah", region="metro", description="sampah numpuk pasar")
     operator = logged_in(make_account("operator", region="metro"))
     found = operator.get(f"{PAGE.format(second)}/calon-gabung", params={"q": "cendrawasih"})
     assert first in found.text and second not in found.text
     answer = _act(operator, second, "merge", target=first)
     assert answer.status_code == 303
-    assert (_stored(second).status, _stored(second).merged_into_id) == (
+    assert (stored(second).status, stored(second).merged_into_id) == (
         "closed",
-        _stored(first).id,
+        stored(first).id,
     )
     assert _news(second)[-1] == "utter_notifikasi_digabung"
 
 
 def test_a_merge_target_outside_the_scope_is_refused(make_account: MakeAccount) -> None:
-    elsewhere = _ticket(region="pringsewu")
-    number = _ticket(region="metro")
+    elsewhere = filed(region="pringsewu")
+    number = filed(region="metro")
     operator = logged_in(make_account("operator", region="metro"))
     answer = _act(operator, number, "merge", target_number=elsewhere)
     assert answer.status_code == 400
     assert text("errors", "no_target") in answer.text
-    assert _stored(number).status == "new"
+    assert stored(number).status == "new"
 
 
 def test_a_rejection_with_a_template_reason_reaches_the_citizen(
     make_account: MakeAccount, templates: None
 ) -> None:
-    number = _ticket(region="metro")
+    number = filed(region="metro")
     operator = logged_in(make_account("operator", region="metro"))
     page = operator.get(PAGE.format(number)).text
     assert "Di luar Provinsi Lampung" in page  # a response template to pick
     answer = _act(operator, number, "reject", reason="Lokasi di luar Provinsi Lampung.")
     assert answer.status_code == 303
-    assert _stored(number).status == "rejected"
+    assert stored(number).status == "rejected"
     assert _news(number)[-1] == "utter_notifikasi_ditolak"
 
 
@@ -139,7 +127,7 @@ def _jpeg_with_gps() -> bytes:
 def test_agency_staff_accept_note_progress_and_resolve_with_a_photo_without_metadata(
     make_account: MakeAccount, media_dir: Path
 ) -> None:
-    number = _ticket(category="sampah", region="metro", status="forwarded", agency="dlh")
+    number = filed(category="sampah", region="metro", status="forwarded", agency="dlh")
     agency = logged_in(make_account("agency", agency="dlh"))
     assert _act(agency, number, "accept").status_code == 303
     assert _act(agency, number, "progress", note="Truk dijadwalkan besok.").status_code == 303
@@ -151,13 +139,13 @@ def test_agency_staff_accept_note_progress_and_resolve_with_a_photo_without_meta
         f"{page}/aksi/resolve",
         data={
             "csrf": csrf_of(html),
-            "version": str(_stored(number).version),
+            "version": str(stored(number).version),
             "note": "Sampah sudah diangkut.",
         },
         files=[("foto", ("hasil.jpg", raw, "image/jpeg"))],
     )
     assert answer.status_code == 303, answer.text
-    assert _stored(number).status == "resolved"
+    assert stored(number).status == "resolved"
     assert _news(number)[-3:] == [
         "utter_notifikasi_diproses",
         "utter_notifikasi_progres",
@@ -168,29 +156,29 @@ def test_agency_staff_accept_note_progress_and_resolve_with_a_photo_without_meta
         resolved = next(e for e in ticket.events if e.kind == "resolve")
         photo = session.get(Attachment, resolved.data["photo_ids"][0])
         assert photo is not None
-        stored = (media_dir / photo.storage_path).read_bytes()
-    assert b"KameraPetugas" not in stored
-    with Image.open(io.BytesIO(stored)) as image:
+        kept = (media_dir / photo.storage_path).read_bytes()
+    assert b"KameraPetugas" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
         assert not image.getexif()
-    assert agency.get(f"/petugas/foto/{photo.id}").content == stored
+    assert agency.get(f"/petugas/foto/{photo.id}").content == kept
 
 
 def test_a_broken_photo_is_refused_and_nothing_changes(make_account: MakeAccount) -> None:
-    number = _ticket(category="sampah", region="metro", status="forwarded", agency="dlh")
+    number = filed(category="sampah", region="metro", status="forwarded", agency="dlh")
     agency = logged_in(make_account("agency", agency="dlh"))
     page = PAGE.format(number)
     answer = agency.post(
         f"{page}/aksi/resolve",
         data={
             "csrf": csrf_of(agency.get(page).text),
-            "version": str(_stored(number).version),
+            "version": str(stored(number).version),
             "note": "Selesai.",
         },
         files=[("foto", ("hasil.jpg", b"bukan gambar", "image/jpeg"))],
     )
     assert answer.status_code == 400
     assert "Foto tidak dapat dibaca" in answer.text
-    assert _stored(number).status == "forwarded"
+    assert stored(number).status == "forwarded"
 
 
 def test_a_message_to_the_citizen_is_queued_on_their_channel(make_account: MakeAccount) -> None:
@@ -211,7 +199,7 @@ def test_a_message_to_the_citizen_is_queued_on_their_channel(make_account: MakeA
 
 
 def test_two_staff_at_once_one_wins_and_the_other_is_told(make_account: MakeAccount) -> None:
-    number = _ticket(category="jalan_rusak", region="metro")
+    number = filed(category="jalan_rusak", region="metro")
     first = logged_in(make_account("operator", region="metro"))
     second = logged_in(make_account("coordinator", region="metro"))
     page = PAGE.format(number)
@@ -223,11 +211,11 @@ def test_two_staff_at_once_one_wins_and_the_other_is_told(make_account: MakeAcco
     )
     assert late.status_code == 409
     assert text("errors", "stale") in late.text
-    assert _stored(number).status == "forwarded"
+    assert stored(number).status == "forwarded"
 
 
 def test_a_form_without_the_csrf_token_is_refused(make_account: MakeAccount) -> None:
-    number = _ticket(category="jalan_rusak", region="metro")
+    number = filed(category="jalan_rusak", region="metro")
     operator = logged_in(make_account("operator", region="metro"))
     answer = operator.post(
         f"{PAGE.format(number)}/aksi/forward", data={"agency": "dinas_bmbk", "version": "1"}
@@ -239,14 +227,14 @@ def test_a_form_without_the_csrf_token_is_refused(make_account: MakeAccount) -> 
         data={"agency": "dinas_bmbk", "version": "1", "csrf": "tebakan"},
     )
     assert wrong.status_code == 403
-    assert _stored(number).status == "new"
+    assert stored(number).status == "new"
 
 
 def test_an_action_the_role_may_not_take_is_refused(make_account: MakeAccount) -> None:
-    number = _ticket(category="sampah", region="metro", status="forwarded", agency="dlh")
+    number = filed(category="sampah", region="metro", status="forwarded", agency="dlh")
     agency = logged_in(make_account("agency", agency="dlh"))
     assert ">Teruskan</button>" not in agency.get(PAGE.format(number)).text
     answer = _act(agency, number, "reject", reason="tidak mau")
     assert answer.status_code == 400
-    assert _stored(number).status == "forwarded"
+    assert stored(number).status == "forwarded"
     assert _act(agency, number, "hapus").status_code == 400  # no such action
