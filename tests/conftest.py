@@ -25,6 +25,10 @@ import channels.telegram.models
 import channels.whatsapp.models  # noqa: F401
 import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
+import tickets.api_key_models
+import tickets.handoff_models
+import tickets.models
+import tickets.staff_models  # noqa: F401
 from core import db as core_db
 from core import settings as core_settings
 from core.db import Base

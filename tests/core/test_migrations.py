@@ -46,6 +46,7 @@ EXPECTED_TABLES = {
     "staff_session",
     "login_attempt",
     "response_template",
+    "api_key",
 }
 
 
