@@ -3,6 +3,8 @@
 POST /telegram/webhook  Telegram updates; must carry the secret token header.
 GET  /whatsapp/webhook  Meta's subscription handshake (hub.verify_token).
 POST /whatsapp/webhook  WhatsApp Cloud API events; must carry X-Hub-Signature-256.
+/open311/v2/      Open311 GeoReport v2: services, reports of other systems (API key),
+                  the public list of non-confidential reports (JSON and XML).
 /petugas/         the staff workspace (workspace/): login, queue, tickets, handoff
                   inbox, admin pages; served whether or not a chat channel is.
 GET  /healthz           200 "ok" or "degraded" (queue age, dead letters); 503 when the
@@ -31,6 +33,7 @@ from channels.telegram.webhook import TELEGRAM_WEBHOOK_PATH
 from channels.whatsapp import webhook as whatsapp_webhook
 from channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
+from open311.app import open311_mount
 from workspace.app import workspace_mount
 
 log = logging.getLogger(__name__)
@@ -120,6 +123,7 @@ def create_app(
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.receive, methods=["POST"]),
             Route("/petugas", lambda request: RedirectResponse("/petugas/"), methods=["GET"]),
             workspace_mount(settings),
+            open311_mount(),
         ],
         lifespan=lifespan,
     )

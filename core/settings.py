@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     workspace_cookie_secure: bool = False
     # Seconds between the queue's and the inbox's refreshes in the browser.
     workspace_refresh_seconds: int = Field(default=20, ge=1, le=3600)
+    # Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id clients may send, and
+    # how many reports one API key may file per hour.
+    open311_jurisdiction: str = "lampungprov.go.id"
+    open311_reports_per_key_per_hour: int = Field(default=600, ge=1)
 
     # A mistyped value stops the start with the setting's name, rather than
     # surfacing later as a connection error or a silently different behaviour.

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.settings import Settings
 from workspace import (
+    admin_keys,
     admin_setup,
     admin_users,
     handoff_page,
@@ -104,6 +105,9 @@ def _routes() -> list[BaseRoute]:
         Route("/admin/rujukan", admin_setup.reference, methods=get),
         Route("/admin/rujukan/grup", admin_setup.chat_add, methods=post),
         Route("/admin/rujukan/grup/{chat_id:int}/hapus", admin_setup.chat_remove, methods=post),
+        Route("/admin/kunci-api", admin_keys.keys, methods=get),
+        Route("/admin/kunci-api", admin_keys.key_create, methods=post),
+        Route("/admin/kunci-api/cabut", admin_keys.key_revoke, methods=post),
         Mount("/statis", StaticFiles(directory=HERE / "static"), name="workspace-static"),
         *(
             Mount(f"/aset/{name}", StaticFiles(directory=path, check_dir=False))

@@ -10,6 +10,7 @@ logs.py      logs purge (message log retention); the PII filter on log handlers
 knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unanswered
 queue.py     queue status | retry | drop (stored updates and events, the outbox)
 handoff.py   handoff list | reply | close (citizens who asked for a person)
+open311.py   open311 create-key | revoke-key | keys (other systems' API keys)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.cli import (
     handoff,
     knowledge,
     logs,
+    open311,
     queue,
     serve,
     sla,
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge.register(sub)
     queue.register(sub)
     handoff.register(sub)
+    open311.register(sub)
     return parser
 
 

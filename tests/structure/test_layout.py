@@ -18,6 +18,7 @@ PRODUCTION_PACKAGES = (
     "bot",
     "channels",
     "workspace",
+    "open311",
     "dialogue",
     "actions",
     "tickets",

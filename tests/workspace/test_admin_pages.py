@@ -177,3 +177,28 @@ def test_an_admin_adds_and_removes_a_staff_chat_and_reads_the_routing(
     assert post_form(admin, page, f"{page}/grup/{chat_id}/hapus", {}).status_code == 303
     with transaction() as session:
         assert session.scalars(select(StaffChat)).all() == []
+
+
+def test_an_admin_issues_and_revokes_an_open311_key(make_account: MakeAccount) -> None:
+    admin = logged_in(make_account("admin"))
+    page = "/petugas/admin/kunci-api"
+    made = post_form(admin, page, page, {"name": "Aplikasi Kota Metro"})
+    assert made.status_code == 200
+    key = re.search(r'class="secret-key">(lpg_[^<]+)<', made.text)
+    assert key, "the new key is shown once"
+    assert key.group(1) not in admin.get(page).text  # never again
+    form = {
+        "api_key": key.group(1),
+        "service_code": "sampah",
+        "description": "sampah",
+        "lat": "-5.1133",
+        "long": "105.3067",
+    }
+    assert new_client().post("/open311/v2/requests.json", data=form).status_code == 200
+    assert (
+        post_form(admin, page, f"{page}/cabut", {"name": "Aplikasi Kota Metro"}).status_code == 303
+    )
+    assert "Dicabut" in admin.get(page).text
+    assert new_client().post("/open311/v2/requests.json", data=form).status_code == 403
+    operator = logged_in(make_account("operator", region="metro"))
+    assert operator.get(page).status_code == 403
