@@ -57,6 +57,9 @@ def message_citizen(
         raise MessageError("empty")
     if len(message) > MAX_CHARS:
         raise MessageError("too_long", maks=MAX_CHARS)
+    reachable = [c for c in ticket.citizen.contacts if c.blocked_at is None]
+    if not reachable:  # filed by another system (Open311), or the reporter blocked us
+        raise MessageError("unreachable", nomor=ticket.number)
     now = now or utcnow()
     event = TicketEvent(
         ticket=ticket,
@@ -70,16 +73,15 @@ def message_citizen(
     )
     session.add(event)
     session.flush()
-    for contact in ticket.citizen.contacts:
-        if contact.blocked_at is None:
-            enqueue(
-                session=session,
-                channel=contact.channel,
-                user_key=contact.user_key,
-                response=RESPONSE,
-                variables={"nomor": ticket.number, "pesan": message},
-                dedupe_key=f"event:{event.id}:{contact.channel}:{contact.user_key}",
-                ticket_id=ticket.id,
-            )
+    for contact in reachable:
+        enqueue(
+            session=session,
+            channel=contact.channel,
+            user_key=contact.user_key,
+            response=RESPONSE,
+            variables={"nomor": ticket.number, "pesan": message},
+            dedupe_key=f"event:{event.id}:{contact.channel}:{contact.user_key}",
+            ticket_id=ticket.id,
+        )
     session.flush()
     return event

@@ -143,6 +143,9 @@ def ticket_context(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
         "regions": all_regions(),
         "nearby": _nearby(ctx, ticket),
         "supporters": len(ticket.supporters),
+        "via": next(
+            ((e.data or {}).get("via") for e in ticket.events if e.kind == "created"), None
+        ),
         "tiles": ctx.settings.workspace_tile_url,
         "attribution": ctx.settings.workspace_tile_attribution,
         "max_photos": ctx.settings.max_photos_per_report,

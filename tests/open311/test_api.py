@@ -350,3 +350,28 @@ def test_create_key_prints_the_key_on_its_last_line(
     assert key not in json.dumps(listed) and listed["revoked"] is False
     assert main(["open311", "revoke-key", "--name", "SP4N uji"]) == 0
     assert api.post(f"{BASE}/requests.json", data=form).status_code == 403
+
+
+def test_staff_see_which_system_filed_a_report_and_cannot_chat_to_it(
+    api: TestClient, key: str
+) -> None:
+    from tests.support.workspace_client import PASSWORD, Account, logged_in, post_form
+    from tickets.accounts import Profile, add_user
+
+    form = {"api_key": key, "service_code": "sampah", "description": "sampah", **METRO}
+    [created] = api.post(f"{BASE}/requests.json", data=form).json()
+    number = created["service_request_id"]
+    with transaction() as session:
+        user = add_user(
+            session=session,
+            password=PASSWORD,
+            profile=Profile(
+                name="Rina", role="operator", email="rina@lampungprov.go.id", region_code="metro"
+            ),
+        )
+        account = Account(user.id, "rina@lampungprov.go.id")
+    browser = logged_in(account)
+    page = f"/petugas/tiket/{number}"
+    assert "Dikirim lewat Open311 oleh: Aplikasi Kota Metro" in browser.get(page).text
+    refused = post_form(browser, page, f"{page}/pesan", {"message": "Halo"})
+    assert refused.status_code == 400 and "tidak bisa dihubungi lewat chat" in refused.text
