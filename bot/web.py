@@ -5,6 +5,7 @@ GET  /whatsapp/webhook  Meta's subscription handshake (hub.verify_token).
 POST /whatsapp/webhook  WhatsApp Cloud API events; must carry X-Hub-Signature-256.
 /open311/v2/      Open311 GeoReport v2: services, reports of other systems (API key),
                   the public list of non-confidential reports (JSON and XML).
+/laporan/         the public report pages and map (no login; nothing personal).
 /petugas/         the staff workspace (workspace/): login, queue, tickets, handoff
                   inbox, admin pages; served whether or not a chat channel is.
 GET  /healthz           200 "ok" or "degraded" (queue age, dead letters); 503 when the
@@ -34,7 +35,7 @@ from channels.whatsapp import webhook as whatsapp_webhook
 from channels.whatsapp.webhook import WHATSAPP_WEBHOOK_PATH
 from core.settings import Settings, get_settings
 from open311.app import open311_mount
-from workspace.app import workspace_mount
+from workspace.app import public_mount, workspace_mount
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ def create_app(
             Route(WHATSAPP_WEBHOOK_PATH, whatsapp_webhook.receive, methods=["POST"]),
             Route("/petugas", lambda request: RedirectResponse("/petugas/"), methods=["GET"]),
             workspace_mount(settings),
+            Route("/laporan", lambda request: RedirectResponse("/laporan/"), methods=["GET"]),
+            public_mount(settings),
             open311_mount(),
         ],
         lifespan=lifespan,

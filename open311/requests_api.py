@@ -24,8 +24,14 @@ from open311.services_api import fmt_of, unknown_format
 from open311.texts import TEXTS
 from tickets.api_keys import find_key
 from tickets.api_reports import ApiReport, ReportError, file_api_report
-from tickets.models import Attachment, TicketEvent
-from tickets.public_view import MAX_SPAN, PublicTicket, public_query, public_ticket
+from tickets.models import TicketEvent
+from tickets.public_view import (
+    MAX_SPAN,
+    PublicTicket,
+    public_photo,
+    public_query,
+    public_ticket,
+)
 
 MAX_FORM_FIELDS = 60
 MAX_FIELD_BYTES = 16 * 1024
@@ -204,9 +210,8 @@ async def requests_create(request: Request) -> Response:
 
 def _photo(photo_id: int) -> tuple[Path, str] | None:
     with transaction() as session:
-        attachment = session.get(Attachment, photo_id)
-        ticket = attachment.ticket if attachment is not None else None
-        if attachment is None or ticket is None or ticket.confidential:
+        attachment = public_photo(session=session, photo_id=photo_id)
+        if attachment is None:
             return None
         path = Path(get_settings().media_dir) / attachment.storage_path
         return (path, attachment.mime_type) if path.is_file() else None

@@ -34,6 +34,9 @@ class EventKind(StrEnum):
     WITHDRAWN = "withdrawn"
     # A staff member wrote to the reporter (the workspace).
     STAFF_MESSAGE = "staff_message"
+    # An operator hid (or showed again) the text or a photo on the public pages.
+    PUBLIC_HIDDEN = "public_hidden"
+    PUBLIC_SHOWN = "public_shown"
 
 
 class StaffRole(StrEnum):

@@ -14,20 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from knowledge.agencies import get_agency
 from knowledge.categories import get_category
 from knowledge.regions import get_region
 from nlu.entities.pii import mask_pii
 from tickets.enums import EventKind, TicketStatus
-from tickets.models import Ticket
+from tickets.history import history_lines
+from tickets.models import Attachment, Ticket
+from tickets.moderation import hidden_parts
 from tickets.statuses import all_statuses
 from tickets.texts import TEXTS
 
 COORDINATE_DECIMALS = 3  # about 110 m north-south at Lampung's latitude
 MAX_SPAN = timedelta(days=90)  # GeoReport v2: a date range spans at most 90 days
 MAX_ROWS = 1000
+HISTORY = 20
 # Events whose note staff wrote for the citizen (the workflow's notices).
 NOTED = ("reject", "reroute", "progress", "resolve", "merge", EventKind.REOPENED)
 
@@ -40,7 +43,7 @@ class PublicTicket:
     is_open: bool
     status: str
     status_notes: str | None
-    description: str
+    description: str | None  # None: hidden by an operator (tickets/moderation.py)
     agency: str | None
     requested_at: datetime
     updated_at: datetime
@@ -49,6 +52,7 @@ class PublicTicket:
     latitude: float
     longitude: float
     photo_ids: tuple[int, ...]
+    history: tuple[str, ...]  # plain Indonesian, oldest first (tickets/history.py)
 
 
 def listable() -> ColumnElement[bool]:
@@ -81,6 +85,7 @@ def public_ticket(ticket: Ticket) -> PublicTicket:
         raise ValueError(f"{ticket.number} is confidential: it has no public view")
     category = get_category(ticket.category)
     agency = get_agency(ticket.agency_code or "")
+    hidden = hidden_parts(ticket)
     status = all_statuses().get(ticket.status)
     return PublicTicket(
         number=ticket.number,
@@ -89,7 +94,7 @@ def public_ticket(ticket: Ticket) -> PublicTicket:
         is_open=bool(status.open) if status else True,
         status=ticket.status,
         status_notes=_notes(ticket),
-        description=mask_pii(ticket.description),
+        description=None if hidden.text else mask_pii(ticket.description),
         agency=agency.name if agency else None,
         requested_at=ticket.created_at,
         updated_at=ticket.updated_at,
@@ -97,7 +102,10 @@ def public_ticket(ticket: Ticket) -> PublicTicket:
         address=_address(ticket),
         latitude=round(ticket.latitude, COORDINATE_DECIMALS),
         longitude=round(ticket.longitude, COORDINATE_DECIMALS),
-        photo_ids=tuple(a.id for a in ticket.attachments),
+        photo_ids=tuple(a.id for a in ticket.attachments if a.id not in hidden.photo_ids),
+        history=tuple(
+            mask_pii(line) for line in history_lines(ticket, viewer_id=None, limit=HISTORY)
+        ),
     )
 
 
@@ -105,6 +113,7 @@ def public_query(
     *,
     numbers: Sequence[str] = (),
     categories: Sequence[str] = (),
+    regions: Sequence[str] = (),
     start: datetime | None = None,
     end: datetime | None = None,
     open_states: Sequence[bool] = (),
@@ -121,6 +130,8 @@ def public_query(
     conditions: list[ColumnElement[bool]] = []
     if categories:
         conditions.append(Ticket.category.in_(list(categories)))
+    if regions:
+        conditions.append(Ticket.region_code.in_(list(regions)))
     if start is not None:
         conditions.append(Ticket.created_at >= start)
     if end is not None:
@@ -130,3 +141,33 @@ def public_query(
         statuses = [s for s, info in all_statuses().items() if info.open == wanted]
         conditions.append(Ticket.status.in_(statuses))
     return query.where(*conditions).order_by(Ticket.created_at.desc()).limit(MAX_ROWS)
+
+
+def public_photo(*, session: Session, photo_id: int) -> Attachment | None:
+    """A photo anyone may see: of a listable report, not hidden by an operator."""
+    attachment = session.get(Attachment, photo_id)
+    ticket = attachment.ticket if attachment is not None else None
+    if attachment is None or ticket is None or ticket.confidential:
+        return None
+    return None if photo_id in hidden_parts(ticket).photo_ids else attachment
+
+
+@dataclass(frozen=True)
+class ConfidentialSummary:
+    """All a confidential report shows without a login."""
+
+    number: str
+    category_label: str
+    region: str
+    status: str
+
+
+def confidential_summary(ticket: Ticket) -> ConfidentialSummary:
+    category = get_category(ticket.category)
+    region = get_region(ticket.region_code or "")
+    return ConfidentialSummary(
+        number=ticket.number,
+        category_label=category.label if category else ticket.category,
+        region=region.name if region else TEXTS.text("public_view", "province"),
+        status=ticket.status,
+    )

@@ -24,6 +24,7 @@ from workspace import (
     admin_users,
     handoff_page,
     login,
+    public_pages,
     queue_page,
     ticket_forms,
     ticket_page,
@@ -87,6 +88,7 @@ def _routes() -> list[BaseRoute]:
         Route("/tiket/{number}", ticket_page.ticket_view, methods=get),
         Route("/tiket/{number}/aksi/{action}", ticket_forms.act, methods=post),
         Route("/tiket/{number}/pesan", ticket_forms.message, methods=post),
+        Route("/tiket/{number}/publik", ticket_forms.public_part, methods=post),
         Route("/tiket/{number}/calon-gabung", ticket_forms.merge_candidates, methods=get),
         Route("/foto/{photo_id:int}", ticket_page.photo, methods=get),
         Route("/foto/{photo_id:int}/kecil", ticket_page.thumbnail, methods=get),
@@ -114,6 +116,20 @@ def _routes() -> list[BaseRoute]:
             for name, path in ASSETS.items()
         ),
     ]
+
+
+def public_mount(settings: Settings) -> Mount:
+    """/laporan: the public report pages, no login, with the same security headers."""
+    get = ["GET"]
+    routes = [
+        Route("/", public_pages.map_page, methods=get),
+        Route("/peta.json", public_pages.map_data, methods=get),
+        Route("/foto/{photo_id:int}", public_pages.photo, methods=get),
+        Route("/{number}", public_pages.report_page, methods=get),
+    ]
+    return Mount(
+        "/laporan", routes=routes, middleware=[Middleware(SecurityHeaders, settings=settings)]
+    )
 
 
 def workspace_mount(settings: Settings) -> Mount:

@@ -24,6 +24,7 @@ from core.timestamps import utcnow
 from tickets.citizen_messages import MessageError, message_citizen
 from tickets.media import MediaError, store_photo
 from tickets.models import Ticket
+from tickets.moderation import ModerationError, set_public
 from tickets.privacy import text_for
 from tickets.queue_filters import Filters, condition
 from tickets.scope import can_view, visible_filter
@@ -138,6 +139,29 @@ def message(ctx: Ctx) -> Response:
     if refusal is not None:
         return _again(ctx, ticket, str(refusal), 400)
     return redirect(f"{PREFIX}/tiket/{ticket.number}", ok="message")
+
+
+@page()
+def public_part(ctx: Ctx) -> Response:
+    """Hide a report's text or a photo from the public pages, or show it again."""
+    ticket = load_ticket(ctx, ctx.request.path_params["number"])
+    if ticket is None:
+        return not_found(ctx)
+    raw_photo = ctx.field("photo_id")
+    refusal = ctx.attempt(
+        lambda: set_public(
+            session=ctx.session,
+            ticket=ticket,
+            staff=ctx.staff,
+            part=ctx.field("part"),
+            shown=ctx.field("shown") == "1",
+            photo_id=int(raw_photo) if raw_photo.isdigit() else None,
+        ),
+        ModerationError,
+    )
+    if refusal is not None:
+        return _again(ctx, ticket, str(refusal), 400)
+    return redirect(f"{PREFIX}/tiket/{ticket.number}", ok="public_changed")
 
 
 @page()

@@ -23,6 +23,7 @@ from tickets.citizen_messages import WRITERS
 from tickets.duplicates import nearby_open_tickets
 from tickets.enums import LocationSource
 from tickets.models import Attachment, StaffUser, Ticket
+from tickets.moderation import MODERATORS, hidden_parts
 from tickets.response_templates import ACTIONS as TEMPLATE_ACTIONS
 from tickets.response_templates import templates_for
 from tickets.scope import can_view
@@ -143,6 +144,8 @@ def ticket_context(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
         "regions": all_regions(),
         "nearby": _nearby(ctx, ticket),
         "supporters": len(ticket.supporters),
+        "public": None if ticket.confidential else hidden_parts(ticket),
+        "can_moderate": ctx.staff.role in MODERATORS and not ticket.confidential,
         "via": next(
             ((e.data or {}).get("via") for e in ticket.events if e.kind == "created"), None
         ),

@@ -253,3 +253,42 @@ def test_a_form_posted_without_the_csrf_token_is_refused(
     page.get_by_role("button", name="Teruskan", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Formulir kedaluwarsa atau tidak sah")
     assert stored(number).status == "new"
+
+
+def test_the_public_page_of_a_confidential_report_has_no_description_or_location(
+    site: str, page: Page, tmp_path: Path
+) -> None:
+    number = confidential_report()
+    public = site.replace("/petugas", "/laporan")
+    page.goto(f"{public}/{number}")
+    expect(page.get_by_role("heading", name=number)).to_be_visible()
+    expect(page.get_by_text("Laporan ini dirahasiakan")).to_be_visible()
+    html = page.content()
+    for hidden in ("oknum", REPORTER_NAME, REPORTER_PHONE, "data-lat", "leaflet.js"):
+        assert hidden not in html
+    _fits_the_screen(page)
+    _screenshot(page, tmp_path, "publik-rahasia-ponsel")
+
+
+def test_the_public_map_shows_the_reports_and_links_to_them(
+    site: str, page: Page, tmp_path: Path
+) -> None:
+    numbers = [
+        filed(category="jalan_rusak", region="metro"),
+        filed(category="sampah", region="pringsewu", latitude=-5.36, longitude=104.97),
+    ]
+    confidential_report()
+    public = site.replace("/petugas", "/laporan")
+    page.goto(f"{public}/")
+    expect(page.locator("#peta-publik.ready")).to_be_visible()
+    assert page.locator("#peta-publik").get_attribute("data-count") == "2"
+    page.locator(".leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content a")
+    expect(popup).to_be_visible()
+    assert popup.inner_text().split(" · ")[0] in numbers
+    page.get_by_label("Kategori").select_option("sampah")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#peta-publik.ready")).to_be_visible()
+    assert page.locator("#peta-publik").get_attribute("data-count") == "1"
+    _fits_the_screen(page)
+    _screenshot(page, tmp_path, "peta-publik-ponsel")
