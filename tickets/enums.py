@@ -18,6 +18,7 @@ class TicketStatus(StrEnum):
     REJECTED = "rejected"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+    REFERRED = "referred"
 
 
 class EventKind(StrEnum):

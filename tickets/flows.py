@@ -107,6 +107,7 @@ def _citizen_variables(ticket: Ticket, event: TicketEvent) -> dict[str, Any]:
         "catatan": event.note or "",
         "batas": format_wib(ticket.act_due_at) if ticket.act_due_at else "",
         "target": (event.data or {}).get("merged_into", ""),
+        "lapor_id": (event.data or {}).get("lapor_id", ""),
     }
 
 

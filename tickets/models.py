@@ -115,6 +115,8 @@ class Ticket(Base):
     forward_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     act_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The tracking number SP4N-LAPOR! gave the report, when an operator referred it there.
+    lapor_tracking_id: Mapped[str | None] = mapped_column(String(32))
     # When the SLA sweep next has a breach to record (tickets/escalation_levels.py),
     # NULL when none: kept by the flush hook below and by the sweep.
     escalation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

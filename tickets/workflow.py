@@ -17,6 +17,7 @@ stale UPDATE raises StaleDataError, which callers report with `conflict_error`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -104,6 +105,8 @@ class Request:
     target: Ticket | None = None
     # Stored photos (tickets.media.store_photo) to attach, e.g. the work done.
     photo_ids: list[int] = field(default_factory=list)
+    # The tracking number SP4N-LAPOR! gave the report (refer_lapor).
+    lapor_id: str | None = None
 
 
 def conflict_error(number: str) -> WorkflowError:
@@ -192,6 +195,19 @@ def _merge_into_target(ticket: Ticket, request: Request, now: datetime) -> dict[
     return {"merged_into": target.number}
 
 
+LAPOR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{3,31}$")
+
+
+def _refer_to_lapor(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
+    tracking = (request.lapor_id or "").strip()
+    if not LAPOR_ID.match(tracking):
+        raise WorkflowError("lapor_id", nomor=tracking)
+    ticket.lapor_tracking_id = tracking
+    ticket.forwarded_at = ticket.forwarded_at or now
+    ticket.act_due_at = None  # followed on SP4N-LAPOR!, not by an agency here
+    return {"lapor_id": tracking}
+
+
 def _mark_resolved(ticket: Ticket, request: Request, now: datetime) -> dict[str, Any]:
     ticket.resolved_at = now
     return {}
@@ -202,6 +218,7 @@ EFFECTS: dict[str, Effect] = {
     "reroute": _reroute,
     "merge_into_target": _merge_into_target,
     "mark_resolved": _mark_resolved,
+    "refer_to_lapor": _refer_to_lapor,
 }
 
 

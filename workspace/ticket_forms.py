@@ -96,6 +96,7 @@ def _request(ctx: Ctx, action: str) -> Request:
         note=ctx.field("note") or None,
         target=target,
         photo_ids=_store_photos(ctx) if action == "resolve" else [],
+        lapor_id=ctx.field("lapor_id") or None,
     )
 
 

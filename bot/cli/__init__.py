@@ -11,6 +11,7 @@ knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unan
 queue.py     queue status | retry | drop (stored updates and events, the outbox)
 handoff.py   handoff list | reply | close (citizens who asked for a person)
 open311.py   open311 create-key | revoke-key | keys (other systems' API keys)
+lapor.py     lapor export (tickets referred to SP4N-LAPOR!, as CSV)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from bot.cli import (
     handoff,
     knowledge,
+    lapor,
     logs,
     open311,
     queue,
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.register(sub)
     handoff.register(sub)
     open311.register(sub)
+    lapor.register(sub)
     return parser
 
 

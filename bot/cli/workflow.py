@@ -1,9 +1,10 @@
 """Workflow actions on the command line (part of `python -m bot`).
 
 python -m bot tickets queue [--region CODE] [--agency CODE] [--limit N] [--after CURSOR] [--json]
-python -m bot tickets forward|reroute|merge|reject|accept|progress|resolve NUMBER
+python -m bot tickets forward|reroute|merge|reject|refer_lapor|accept|progress|resolve NUMBER
                         --as STAFF_ID [--agency CODE] [--region CODE]
                         [--reason TEXT] [--note TEXT] [--into NUMBER] [--photo PATH]
+                        [--lapor-id TRACKING_NUMBER]
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def _cmd_action(args: argparse.Namespace) -> int:
             if args.photo:
                 photo_ids.append(store_photo(session=session, source_path=args.photo).id)
             request = Request(agency=args.agency, region=args.region, reason=args.reason,
-                              note=args.note, target=target, photo_ids=photo_ids)  # fmt: skip
+                              note=args.note, target=target, photo_ids=photo_ids,
+                              lapor_id=args.lapor_id)  # fmt: skip
             event = perform(session=session, ticket=ticket, action=args.action, actor=actor,
                             request=request)  # fmt: skip
             print(f"{ticket.number}: {event.from_status} -> {event.to_status}")
@@ -132,4 +134,5 @@ def register(tickets_sub: Any) -> None:
         action.add_argument("--note")
         action.add_argument("--into", help="the ticket a duplicate merges into")
         action.add_argument("--photo", help="a photo to attach (e.g. the finished work)")
+        action.add_argument("--lapor-id", help="the SP4N-LAPOR! tracking number (refer_lapor)")
         action.set_defaults(func=_cmd_action, action=name)

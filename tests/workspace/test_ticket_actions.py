@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from core.db import transaction
 from tests import factories
-from tests.support.workspace_client import csrf_of, filed, logged_in, post_form, stored
+from tests.support.workspace_client import csrf_of, filed, logged_in, new_client, post_form, stored
 from tests.workspace.conftest import MakeAccount
 from tickets.models import Attachment, Notification, Ticket
 from workspace.texts import text
@@ -238,3 +238,18 @@ def test_an_action_the_role_may_not_take_is_refused(make_account: MakeAccount) -
     assert answer.status_code == 400
     assert stored(number).status == "forwarded"
     assert _act(agency, number, "hapus").status_code == 400  # no such action
+
+
+def test_an_operator_refers_a_report_to_sp4n_lapor(make_account: MakeAccount) -> None:
+    number = filed(category="pelayanan_publik", region="metro")
+    operator = logged_in(make_account("operator", region="metro"))
+    page = operator.get(PAGE.format(number)).text
+    assert "Nomor pelacakan SP4N-LAPOR!" in page
+    refused = _act(operator, number, "refer_lapor", lapor_id="ada spasi")
+    assert refused.status_code == 400 and "tidak valid" in refused.text
+    answer = _act(operator, number, "refer_lapor", lapor_id="LPR-2612-0042")
+    assert answer.status_code == 303
+    ticket = stored(number)
+    assert (ticket.status, ticket.lapor_tracking_id) == ("referred", "LPR-2612-0042")
+    assert _news(number)[-1] == "utter_notifikasi_dirujuk_lapor"
+    assert "Dirujuk ke SP4N-LAPOR!" in new_client().get(f"/laporan/{number}").text
