@@ -38,10 +38,12 @@ PATHS: dict[TicketStatus, tuple[str, ...]] = {
     TicketStatus.REJECTED: ("reject",),
     TicketStatus.CLOSED: ("merge",),
     TicketStatus.WITHDRAWN: (),
+    TicketStatus.REFERRED: ("refer_lapor",),
 }
 # Statuses the reporter reaches after filing (tickets.citizen_actions), not staff.
 WITHDRAWN_BY_REPORTER = TicketStatus.WITHDRAWN
 NOTE = "catatan petugas"
+LAPOR_ID = "LPR-2612-0001"  # the SP4N-LAPOR! tracking number of "referred"
 
 
 def unique_key() -> str:
@@ -112,7 +114,7 @@ def ticket(
     if "merge" in path and merged_into is None:
         raise ValueError("status 'closed' is reached by merging: pass merged_into=")
     request = Request(agency=agency or filed.suggested_agency_code, reason=NOTE, note=NOTE,
-                      target=merged_into)  # fmt: skip
+                      target=merged_into, lapor_id=LAPOR_ID)  # fmt: skip
     mover = actor or staff(session=session, role=StaffRole.ADMIN, contacts=())
     for action in path:
         perform(session=session, ticket=filed, action=action, actor=mover, request=request,

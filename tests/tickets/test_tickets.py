@@ -354,6 +354,7 @@ def test_statuses() -> None:
         "rejected",
         "closed",
         "withdrawn",
+        "referred",
     ]
     assert status_label("new") == "Menunggu verifikasi operator"
     assert status_label("withdrawn") == "Dibatalkan pelapor"

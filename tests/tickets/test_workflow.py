@@ -110,7 +110,7 @@ def test_transition_matrix(db: str, action: str, status: str) -> None:
         ticket_id = factories.ticket(session=session, status=status, now=NOW,
                                      merged_into=session.get(Ticket, merged_into)).id  # fmt: skip
     kwargs = {"agency": "dinas_pupr", "reason": "bukan wewenang", "note": "catatan",
-              "target": target, "region": "metro"}  # fmt: skip
+              "target": target, "region": "metro", "lapor_id": "LPR-2612-1"}  # fmt: skip
     if action in actions() and status in actions()[action].from_statuses:
         event = _do(ticket_id, action, admin, **kwargs)
         assert event.to_status == actions()[action].to
