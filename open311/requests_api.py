@@ -28,7 +28,7 @@ from tickets.models import TicketEvent
 from tickets.public_view import (
     MAX_SPAN,
     PublicTicket,
-    public_photo,
+    public_photo_file,
     public_query,
     public_ticket,
 )
@@ -210,11 +210,7 @@ async def requests_create(request: Request) -> Response:
 
 def _photo(photo_id: int) -> tuple[Path, str] | None:
     with transaction() as session:
-        attachment = public_photo(session=session, photo_id=photo_id)
-        if attachment is None:
-            return None
-        path = Path(get_settings().media_dir) / attachment.storage_path
-        return (path, attachment.mime_type) if path.is_file() else None
+        return public_photo_file(session=session, photo_id=photo_id)
 
 
 async def media(request: Request) -> Response:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from core.settings import get_settings
 from knowledge.agencies import get_agency
 from knowledge.categories import get_category
 from knowledge.regions import get_region
@@ -150,6 +152,15 @@ def public_photo(*, session: Session, photo_id: int) -> Attachment | None:
     if attachment is None or ticket is None or ticket.confidential:
         return None
     return None if photo_id in hidden_parts(ticket).photo_ids else attachment
+
+
+def public_photo_file(*, session: Session, photo_id: int) -> tuple[Path, str] | None:
+    """(the file, its MIME type) of a photo anyone may see, when it is on disk."""
+    attachment = public_photo(session=session, photo_id=photo_id)
+    if attachment is None:
+        return None
+    path = Path(get_settings().media_dir) / attachment.storage_path
+    return (path, attachment.mime_type) if path.is_file() else None
 
 
 @dataclass(frozen=True)

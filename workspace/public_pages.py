@@ -24,7 +24,7 @@ from tickets.models import Ticket
 from tickets.public_view import (
     MAX_SPAN,
     confidential_summary,
-    public_photo,
+    public_photo_file,
     public_query,
     public_ticket,
 )
@@ -122,11 +122,7 @@ async def map_data(request: Request) -> Response:
 
 def _photo_file(photo_id: int) -> tuple[Path, str] | None:
     with transaction() as session:
-        attachment = public_photo(session=session, photo_id=photo_id)
-        if attachment is None:
-            return None
-        path = Path(get_settings().media_dir) / attachment.storage_path
-        return (path, attachment.mime_type) if path.is_file() else None
+        return public_photo_file(session=session, photo_id=photo_id)
 
 
 async def photo(request: Request) -> Response:
