@@ -26,6 +26,7 @@ from workspace import (
     login,
     public_pages,
     queue_page,
+    sanctions_page,
     ticket_forms,
     ticket_page,
 )
@@ -107,6 +108,9 @@ def _routes() -> list[BaseRoute]:
         Route("/admin/rujukan", admin_setup.reference, methods=get),
         Route("/admin/rujukan/grup", admin_setup.chat_add, methods=post),
         Route("/admin/rujukan/grup/{chat_id:int}/hapus", admin_setup.chat_remove, methods=post),
+        Route("/pimpinan/sanksi", sanctions_page.sanctions, methods=get),
+        Route("/pimpinan/sanksi.csv", sanctions_page.sanctions_csv, methods=get),
+        Route("/pimpinan/sanksi.xlsx", sanctions_page.sanctions_xlsx, methods=get),
         Route("/admin/kunci-api", admin_keys.keys, methods=get),
         Route("/admin/kunci-api", admin_keys.key_create, methods=post),
         Route("/admin/kunci-api/cabut", admin_keys.key_revoke, methods=post),

@@ -35,6 +35,8 @@ from workspace.texts import optional, text
 COOKIE = "laporin_sesi"
 # Sent by the lists that reload themselves (htmx polling): not the user's activity.
 REFRESH_HEADER = "X-Laporin-Refresh"
+# Who sees the oversight pages (the sanctions list): leaders, admins, coordinators.
+OVERSIGHT = (StaffRole.LEADER, StaffRole.ADMIN, StaffRole.COORDINATOR)
 PREFIX = "/petugas"
 MAX_FORM_FIELDS = 200
 MAX_UPLOADS = 5
@@ -77,6 +79,7 @@ class Ctx:
             csrf=self.login.csrf_token,
             menu_inbox=self.staff.role in ANSWER_ROLES,
             menu_admin=self.staff.role == StaffRole.ADMIN,
+            menu_oversight=self.staff.role in OVERSIGHT,
             **context,
         )
 

@@ -1,0 +1,86 @@
+"""The sanctions list for leaders (/petugas/pimpinan/sanksi): every missed deadline
+of a period with the team or agency responsible (tickets/sanctions.py), on the page
+and as CSV and XLSX downloads. Leaders and admins see the province, a coordinator
+their kabupaten/kota."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from starlette.responses import Response
+
+from core.timestamps import WIB, utcnow
+from tickets.enums import BreachKind, StaffRole
+from tickets.sanctions import as_csv, as_xlsx, breaches
+from tickets.texts import TEXTS as TICKET_TEXTS
+from workspace.texts import text
+from workspace.web import OVERSIGHT, Ctx, page
+
+ROLES = OVERSIGHT
+DEFAULT_DAYS = 30
+
+
+def _period(ctx: Ctx) -> tuple[date, date, str | None]:
+    today = utcnow().astimezone(WIB).date()
+    query = ctx.request.query_params
+    try:
+        first = date.fromisoformat(query["dari"]) if query.get("dari") else None
+        last = date.fromisoformat(query["sampai"]) if query.get("sampai") else None
+    except ValueError:
+        return today - timedelta(days=DEFAULT_DAYS - 1), today, text("errors", "bad_period")
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        return last, last, text("errors", "bad_period")
+    return first, last, None
+
+
+def _found(ctx: Ctx) -> tuple[date, date, str | None, list[Any]]:
+    first, last, problem = _period(ctx)
+    start = datetime.combine(first, time.min, tzinfo=WIB)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)
+    region = ctx.staff.region_code if ctx.staff.role == StaffRole.COORDINATOR else None
+    return first, last, problem, breaches(session=ctx.session, start=start, end=end, region=region)
+
+
+def _name(first: date, last: date, extension: str) -> str:
+    return f"pelanggaran-{first.isoformat()}-{last.isoformat()}.{extension}"
+
+
+@page(roles=ROLES)
+def sanctions(ctx: Ctx) -> Response:
+    first, last, problem, found = _found(ctx)
+    teams = sorted({b.responsible for b in found})
+    return ctx.render(
+        "sanctions.html",
+        breaches=found,
+        first=first,
+        last=last,
+        error=problem,
+        teams=teams,
+        kinds={kind: TICKET_TEXTS.text("sanctions", f"kind_{kind}") for kind in BreachKind},
+    )
+
+
+@page(roles=ROLES)
+def sanctions_csv(ctx: Ctx) -> Response:
+    first, last, _, found = _found(ctx)
+    return Response(
+        as_csv(found).encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_name(first, last, "csv")}"'},
+    )
+
+
+@page(roles=ROLES)
+def sanctions_xlsx(ctx: Ctx) -> Response:
+    first, last, _, found = _found(ctx)
+    title = TICKET_TEXTS.text(
+        "sanctions", "title", dari=first.strftime("%d-%m-%Y"), sampai=last.strftime("%d-%m-%Y")
+    )
+    return Response(
+        as_xlsx(found, title=title),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_name(first, last, "xlsx")}"'},
+    )
