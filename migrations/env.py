@@ -24,6 +24,7 @@ import dialogue.models  # noqa: F401
 import knowledge.models  # noqa: F401
 import tickets.api_key_models
 import tickets.handoff_models
+import tickets.ikm_models
 import tickets.models
 import tickets.staff_models  # noqa: F401
 from core.db import Base

@@ -11,6 +11,7 @@ knowledge.py knowledge list | ask | mpp | region | evaluate | region-eval | unan
 queue.py     queue status | retry | drop (stored updates and events, the outbox)
 handoff.py   handoff list | reply | close (citizens who asked for a person)
 open311.py   open311 create-key | revoke-key | keys (other systems' API keys)
+ikm.py       ikm report (Indeks Kepuasan Masyarakat per OPD)
 lapor.py     lapor export (tickets referred to SP4N-LAPOR!, as CSV)
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 
 from bot.cli import (
     handoff,
+    ikm,
     knowledge,
     lapor,
     logs,
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     handoff.register(sub)
     open311.register(sub)
     lapor.register(sub)
+    ikm.register(sub)
     return parser
 
 

@@ -47,6 +47,7 @@ EXPECTED_TABLES = {
     "login_attempt",
     "response_template",
     "api_key",
+    "ikm_answer",
 }
 
 
