@@ -21,7 +21,8 @@ ROLES = OVERSIGHT
 DEFAULT_DAYS = 30
 
 
-def _period(ctx: Ctx) -> tuple[date, date, str | None]:
+def period_of(ctx: Ctx) -> tuple[date, date, str | None]:
+    """The period of `?dari=&sampai=` (WIB days, both included); the last 30 days by default."""
     today = utcnow().astimezone(WIB).date()
     query = ctx.request.query_params
     try:
@@ -37,7 +38,7 @@ def _period(ctx: Ctx) -> tuple[date, date, str | None]:
 
 
 def _found(ctx: Ctx) -> tuple[date, date, str | None, list[Any]]:
-    first, last, problem = _period(ctx)
+    first, last, problem = period_of(ctx)
     start = datetime.combine(first, time.min, tzinfo=WIB)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)
     region = ctx.staff.region_code if ctx.staff.role == StaffRole.COORDINATOR else None
