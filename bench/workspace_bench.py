@@ -83,7 +83,7 @@ def _timed(call: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
 
 
-def _pages(email: str, rng: random.Random) -> dict[str, tuple[float, float]]:
+def _pages(email: str, rng: random.Random, dashboards: bool) -> dict[str, tuple[float, float]]:
     from starlette.testclient import TestClient
 
     from bot.web import create_app
@@ -114,6 +114,10 @@ def _pages(email: str, rng: random.Random) -> dict[str, tuple[float, float]]:
         results["queue, next page"] = _timed(lambda: get(second))
     if numbers:
         results["ticket page"] = _timed(lambda: get(f"/petugas/tiket/{rng.choice(numbers)}"))
+    if dashboards:  # the leaders' pages, over the last 30 days
+        results["leaders' dashboard, 30 days"] = _timed(lambda: get("/petugas/pimpinan/"))
+        results["sanctions list, 30 days"] = _timed(lambda: get("/petugas/pimpinan/sanksi"))
+        results["sanctions list as XLSX"] = _timed(lambda: get("/petugas/pimpinan/sanksi.xlsx"))
     return results
 
 
@@ -123,7 +127,7 @@ def bench_workspace(database_url: str) -> dict[str, dict[str, tuple[float, float
         _note(f"filled {TICKETS} tickets in {grown.seconds:.0f} s")
         use_database(database_url, Path(tmp))
         rng = random.Random(17)
-        return {who: _pages(email, rng) for who, email in _accounts().items()}
+        return {who: _pages(email, rng, who == "admin") for who, email in _accounts().items()}
 
 
 def markdown(results: dict[str, dict[str, tuple[float, float]]]) -> str:
