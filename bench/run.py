@@ -262,14 +262,16 @@ event listener). The sweep runs once after each fill, then each measured run is
 one sweep interval (5 minutes) later, as `bot serve` runs it; messages are a
 citizen with 3 tickets through the served channels' engine.
 
-## Staff workspace pages with {WORKSPACE_TICKETS:,} tickets (bench/workspace_bench.py)
+## Staff and leaders' pages with {WORKSPACE_TICKETS:,} tickets (bench/workspace_bench.py)
 
 {workspace}
 A fresh PostgreSQL database grown by `python -m bench.fill`; staff of the fill log
 in and each page is requested 40 times after a warm-up through the ASGI app in
 process (Starlette's TestClient): the server's whole time (session and CSRF check,
 scope, queries, Jinja2 rendering), no network. The operator is the busiest
-region's, the agency user the busiest agency's, the admin sees the whole province.
+region's, the agency user the busiest agency's, the admin sees the whole province
+and opens the leaders' dashboard and the sanctions list (page and XLSX) of the last
+30 days.
 
 ## Start-up and memory
 

@@ -54,7 +54,7 @@
             marker.bindPopup(link);
           }
         }).addTo(map);
-        if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 14, padding: [20, 20] });
+        if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 14, padding: [20, 20], animate: false });
         box.classList.add("ready");
         box.dataset.count = String(data.features.length);
       });
