@@ -170,7 +170,9 @@ def _built_at_once(queue: JobQueue[Turn], threads: int = 4) -> tuple[list[str], 
             thread.start()
         for thread in started:
             thread.join()
-    return built, [str(w.message) for w in warned]
+    # A ResourceWarning here is the garbage collector finishing an object another
+    # test left (it runs on whatever thread allocates): not the claim's building.
+    return built, [str(w.message) for w in warned if not issubclass(w.category, ResourceWarning)]
 
 
 def test_workers_on_several_threads_all_build_the_same_claim() -> None:
