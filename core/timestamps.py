@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -51,3 +51,9 @@ def format_wib(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(WIB).strftime("%d-%m-%Y %H.%M WIB")
+
+
+def wib_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """[start, end) of the WIB calendar days first..last, both included."""
+    start = datetime.combine(first, time.min, tzinfo=WIB)
+    return start, datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)

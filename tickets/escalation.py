@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.timestamps import WIB
+from core.timestamps import WIB, wib_days
 from knowledge.regions import get_region
 from tickets.enums import BreachKind, StaffRole
 from tickets.models import Escalation, StaffUser, Ticket
@@ -55,11 +55,6 @@ def _counts(
     return [(str(kind), region, agency, int(count)) for kind, region, agency, count in rows]
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=WIB)
-    return start, start + timedelta(days=1)
-
-
 def _region_name(code: str | None) -> str:
     region = get_region(code or "")
     return region.name if region else "-"
@@ -68,7 +63,7 @@ def _region_name(code: str | None) -> str:
 def daily_digest(*, session: Session, day: date) -> int:
     """One message per leader about the level-2 breaches recorded on `day` (WIB);
     returns how many were queued (once per leader and day)."""
-    start, end = _day_bounds(day)
+    start, end = wib_days(day, day)
     counts = _counts(session, 2, start, end)
     if not counts:
         return 0

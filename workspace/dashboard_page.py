@@ -5,11 +5,9 @@ kabupaten/kota; the same period form as the sanctions list."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from starlette.responses import Response
 
-from core.timestamps import WIB, utcnow
+from core.timestamps import utcnow, wib_days
 from tickets.enums import StaffRole
 from tickets.ikm import report as ikm_report
 from tickets.oversight import oversight
@@ -20,8 +18,7 @@ from workspace.web import OVERSIGHT, Ctx, page
 @page(roles=OVERSIGHT)
 def dashboard(ctx: Ctx) -> Response:
     first, last, problem = period_of(ctx)
-    start = datetime.combine(first, time.min, tzinfo=WIB)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)
+    start, end = wib_days(first, last)
     region = ctx.staff.region_code if ctx.staff.role == StaffRole.COORDINATOR else None
     figures = oversight(session=ctx.session, start=start, end=end, now=utcnow(), region=region)
     ikm = {row.agency: row for row in ikm_report(session=ctx.session, start=start, end=end)}

@@ -5,12 +5,12 @@ their kabupaten/kota."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.responses import Response
 
-from core.timestamps import WIB, utcnow
+from core.timestamps import WIB, utcnow, wib_days
 from tickets.enums import BreachKind, StaffRole
 from tickets.sanctions import as_csv, as_xlsx, breaches
 from tickets.texts import TEXTS as TICKET_TEXTS
@@ -39,8 +39,7 @@ def period_of(ctx: Ctx) -> tuple[date, date, str | None]:
 
 def _found(ctx: Ctx) -> tuple[date, date, str | None, list[Any]]:
     first, last, problem = period_of(ctx)
-    start = datetime.combine(first, time.min, tzinfo=WIB)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=WIB)
+    start, end = wib_days(first, last)
     region = ctx.staff.region_code if ctx.staff.role == StaffRole.COORDINATOR else None
     return first, last, problem, breaches(session=ctx.session, start=start, end=end, region=region)
 

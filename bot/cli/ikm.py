@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from bot.texts import TEXTS
@@ -13,12 +13,11 @@ from bot.texts import TEXTS
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from core.db import transaction
-    from core.timestamps import WIB
+    from core.timestamps import wib_days
     from knowledge.agencies import get_agency
     from tickets.ikm import elements, report
 
-    start = datetime.combine(args.date_from, time.min, tzinfo=WIB).astimezone(UTC)
-    end = datetime.combine(args.date_to + timedelta(days=1), time.min, tzinfo=WIB).astimezone(UTC)
+    start, end = wib_days(args.date_from, args.date_to)
     with transaction() as session:
         found = report(session=session, start=start, end=end)
     rows: list[dict[str, Any]] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from bot.texts import TEXTS
@@ -81,10 +81,9 @@ def write_csv(found: list[dict[str, Any]], out: TextIO) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from core.timestamps import WIB
+    from core.timestamps import wib_days
 
-    start = datetime.combine(args.date_from, time.min, tzinfo=WIB).astimezone(UTC)
-    end = datetime.combine(args.date_to + timedelta(days=1), time.min, tzinfo=WIB).astimezone(UTC)
+    start, end = wib_days(args.date_from, args.date_to)
     found = rows(start=start, end=end)
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as handle:
