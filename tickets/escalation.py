@@ -110,11 +110,12 @@ def report(*, session: Session, start: datetime, end: datetime) -> dict[str, Any
         "by_agency": dict(agencies.most_common()),
         # Tickets are the region team's, not one person's: these are the people
         # accountable for each late region (for the sanctions review).
-        "operators": _operator_names(session, list(operators)),
+        "operators": operator_names(session, list(operators)),
     }
 
 
-def _operator_names(session: Session, regions: list[str]) -> dict[str, list[str]]:
+def operator_names(session: Session, regions: list[str]) -> dict[str, list[str]]:
+    """The active operators and coordinators of each region, by name: its team."""
     rows = session.execute(
         select(StaffUser.region_code, StaffUser.name).where(
             StaffUser.role.in_((StaffRole.OPERATOR, StaffRole.COORDINATOR)),

@@ -25,8 +25,9 @@ from core.timestamps import WIB
 from knowledge.agencies import get_agency
 from knowledge.categories import get_category
 from knowledge.regions import get_region
-from tickets.enums import BreachKind, StaffRole
-from tickets.models import Escalation, StaffUser, Ticket
+from tickets.enums import BreachKind
+from tickets.escalation import operator_names
+from tickets.models import Escalation, Ticket
 from tickets.texts import TEXTS
 
 SECTION = "sanctions"
@@ -50,20 +51,6 @@ class Breach:
         return max(0, int((self.recorded_at - self.due_at).total_seconds() // 3600))
 
 
-def _team(session: Session, regions: set[str]) -> dict[str, tuple[str, ...]]:
-    rows = session.execute(
-        select(StaffUser.region_code, StaffUser.name).where(
-            StaffUser.role.in_((StaffRole.OPERATOR, StaffRole.COORDINATOR)),
-            StaffUser.active.is_(True),
-            StaffUser.region_code.in_(regions),
-        )
-    )
-    people: dict[str, list[str]] = {r: [] for r in regions}
-    for region, name in rows:
-        people[str(region)].append(name)
-    return {r: tuple(sorted(names)) for r, names in people.items()}
-
-
 def breaches(
     *, session: Session, start: datetime, end: datetime, region: str | None = None
 ) -> list[Breach]:
@@ -79,7 +66,7 @@ def breaches(
     if region is not None:
         query = query.where(Escalation.region_code == region)
     rows = session.execute(query).all()
-    teams = _team(session, {e.region_code for e, _, _ in rows if e.region_code})
+    teams = operator_names(session, sorted({e.region_code for e, _, _ in rows if e.region_code}))
     found = []
     for escalation, number, category in rows:
         region_obj = get_region(escalation.region_code or "")
@@ -87,7 +74,7 @@ def breaches(
         agency = get_agency(escalation.agency_code or "")
         if escalation.kind == BreachKind.FORWARD:
             responsible = TEXTS.text(SECTION, "operators", wilayah=region_name)
-            people = teams.get(escalation.region_code or "", ())
+            people = tuple(teams.get(escalation.region_code or "", ()))
         else:
             responsible = agency.name if agency else TEXTS.text(SECTION, "agency_unknown")
             people = ()
