@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -20,7 +19,6 @@ from core.settings import get_settings
 from core.timestamps import utcnow
 from knowledge.categories import all_categories
 from knowledge.regions import all_regions
-from tickets.models import Ticket
 from tickets.public_view import (
     MAX_SPAN,
     confidential_summary,
@@ -28,6 +26,7 @@ from tickets.public_view import (
     public_query,
     public_ticket,
 )
+from tickets.service import get_ticket_by_number
 from workspace.render import render
 from workspace.texts import text
 
@@ -37,7 +36,7 @@ MAP_ROWS = 1000
 
 def _report(number: str) -> dict[str, Any] | None:
     with transaction() as session:
-        ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+        ticket = get_ticket_by_number(session=session, number=number)
         if ticket is None:
             return None
         if ticket.confidential:
