@@ -1,5 +1,5 @@
-"""After a resolution the citizen rates it: 1-5, then an optional comment (reopening
-is action_buka_kembali)."""
+"""After a resolution the citizen rates it: 1-5, then an optional comment, then the
+offer of the IKM survey (actions/survei_ikm.py; reopening is action_buka_kembali)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import intent_name, ticket_and_citizen
 from actions.filed.common import asked_number, is_bare_rating, typed_rating
+from actions.survei_ikm import offer as offer_survey
 from core.db import current_session
 from core.timestamps import utcnow
 from tickets.following import awaiting_rating
@@ -112,10 +113,11 @@ class ActionSimpanKomentar(Action):
     ) -> list[dict[str, Any]]:
         text = str(tracker.get_slot("komentar") or "")
         number = str(tracker.get_slot("nilai_tiket") or "")
-        if text:
-            with current_session() as session:
-                ticket, citizen_id = ticket_and_citizen(tracker, session, number)
-                if ticket is not None and citizen_id is not None:
-                    comment(session=session, ticket=ticket, citizen_id=citizen_id, text=text)
-        dispatcher.utter_message(response="utter_komentar_disimpan")
+        with current_session() as session:
+            ticket, citizen_id = ticket_and_citizen(tracker, session, number)
+            if text and ticket is not None and citizen_id is not None:
+                comment(session=session, ticket=ticket, citizen_id=citizen_id, text=text)
+            dispatcher.utter_message(response="utter_komentar_disimpan")
+            if ticket is not None and ticket.citizen_id == citizen_id:
+                offer_survey(dispatcher, session, ticket)
         return [SlotSet("nilai_tiket", None), SlotSet("komentar", None)]

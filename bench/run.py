@@ -265,13 +265,18 @@ citizen with 3 tickets through the served channels' engine.
 ## Staff and leaders' pages with {WORKSPACE_TICKETS:,} tickets (bench/workspace_bench.py)
 
 {workspace}
-A fresh PostgreSQL database grown by `python -m bench.fill`; staff of the fill log
-in and each page is requested 40 times after a warm-up through the ASGI app in
-process (Starlette's TestClient): the server's whole time (session and CSRF check,
-scope, queries, Jinja2 rendering), no network. The operator is the busiest
-region's, the agency user the busiest agency's, the admin sees the whole province
-and opens the leaders' dashboard and the sanctions list (page and XLSX) of the last
-30 days.
+A fresh PostgreSQL database first lives through the simulated month of
+bench/sla_simulation.py (30 days from 2026-11-02, 60 reports a day worked through
+the real workflow and SLA sweeps), then `python -m bench.fill` grows it to
+{WORKSPACE_TICKETS:,} tickets over the past year. Staff log in and each page is
+requested 40 times after a warm-up through the ASGI app in process (Starlette's
+TestClient): the server's whole time (session and CSRF check, scope, queries,
+Jinja2 rendering), no network. The operator is the busiest region's, the agency
+user the busiest agency's; the admin sees the whole province and opens the leaders'
+dashboard of the simulated month and of the whole year (every ticket in the
+period: the figures, medians, weekly trend and IKM are grouped queries), the map
+data and the sanctions list of the month; the XLSX download is timed but is not a
+page, so it has no target.
 
 ## Start-up and memory
 

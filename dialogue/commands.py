@@ -1,4 +1,4 @@
-"""The menu commands (/start, /lapor, /status, /mpp, /bantuan, /batal), one mapping
+"""The menu commands (/start, /lapor, /status, /mpp, /bantuan, /batal, /survei), one mapping
 for every channel: Telegram lists them in its menu, and the interpreter reads
 "/lapor", "/lapor@LaporinBot" or a bare "lapor" as the command's payload on the
 console, Telegram and WhatsApp alike."""

@@ -267,11 +267,17 @@ class DialogueEngine:
         if loop is not None:
             interruption = self.rules.for_intent(intent, loop)
             if interruption is None or not self._interrupts(turn, interruption.actions):
-                self._form_step(turn, loop, validate=True)
+                if self._form_step(turn, loop, validate=True):
+                    self._follow_rules(turn, intent)  # the form let go of the message
                 return
             if interruption.form and tracker.active_loop == interruption.form:
                 self._form_step(turn, interruption.form, validate=False)
             return
+        self._follow_rules(turn, intent)
+
+    def _follow_rules(self, turn: _Turn, intent: str) -> None:
+        """The rule for the message's intent outside any form."""
+        tracker = turn.tracker
         outcome = self.rules.for_intent(intent, None) or self.rules.for_intent(
             FALLBACK_INTENT, None
         )
@@ -311,18 +317,21 @@ class DialogueEngine:
         return True
 
     # --- forms ------------------------------------------------------------
-    def _form_step(self, turn: _Turn, form: str, *, validate: bool) -> None:
-        """Fill the form from the latest message, then ask the next slot or submit."""
+    def _form_step(self, turn: _Turn, form: str, *, validate: bool) -> bool:
+        """Fill the form from the latest message, then ask the next slot or submit.
+        True when the validation ended the form and rejected the message (a new
+        request, not an answer), which the rules then handle."""
         tracker = turn.tracker
         tracker.action_executed(form)
         requested: str | None = None
-        explicit_request = False
+        explicit_request = rejected = False
         if validate and has_action(f"validate_{form}"):
             for event in self._run_action(turn, f"validate_{form}"):
                 if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
                     requested, explicit_request = event.get("value"), True
+                rejected = rejected or event.get("event") == REJECTED_EVENT
         if tracker.active_loop != form:
-            return  # the validation action ended the form (e.g. cancelled)
+            return rejected  # the validation action ended the form (e.g. cancelled)
         if not explicit_request:
             requested = next(
                 (s for s in self.domain.required_slots(form) if tracker.slots.get(s) is None),
@@ -331,13 +340,14 @@ class DialogueEngine:
         if requested is not None:
             tracker.set_slot(REQUESTED_SLOT, requested)
             if (tracker.latest_message.get("metadata") or {}).get("more_follow"):
-                return  # more photos of an album wait: the last one gets the question
+                return False  # more photos of an album wait: the last one gets the question
             ask = f"action_ask_{requested}"
             self._run_actions(turn, [ask if has_action(ask) else f"utter_ask_{requested}"])
-            return
+            return False
         tracker.set_slot(REQUESTED_SLOT, None)
         tracker.set_active_loop(None)
         self._run_actions(turn, self.rules.after_form.get(form, ()))
+        return False
 
     # --- actions ----------------------------------------------------------
     def _run_actions(self, turn: _Turn, names: tuple[str, ...] | list[str]) -> None:

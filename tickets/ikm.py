@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,9 @@ class Element:
     code: str
     name: str
     weight: float
+    question: str = ""
+    options: tuple[str, ...] = ()  # the answers for scores 1-4, in order
+    short: tuple[str, ...] = ()  # the same, fitting a small button
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,28 @@ def elements() -> tuple[Element, ...]:
     weights = _config().get("weights") or {e["code"]: 1 / len(raw) for e in raw}
     if set(weights) != {e["code"] for e in raw} or not math.isclose(sum(weights.values()), 1.0):
         raise ValueError("tickets/ikm.yml: weights must name every element and sum to 1")
-    return tuple(Element(e["code"], e["name"], float(weights[e["code"]])) for e in raw)
+    found = tuple(
+        Element(
+            e["code"],
+            e["name"],
+            float(weights[e["code"]]),
+            e.get("question", ""),
+            tuple(e.get("options") or ()),
+            tuple(e.get("short") or e.get("options") or ()),
+        )
+        for e in raw
+    )
+    if any(len(e.options) != len(SCORES) or len(e.short) != len(SCORES) for e in found):
+        raise ValueError("tickets/ikm.yml: every element needs one option per score (1-4)")
+    return found
+
+
+def open_days() -> int:
+    return int(_config()["open_days"])
+
+
+def stop_button() -> str:
+    return str(_config()["stop_button"])
 
 
 def grade_of(value: float) -> Grade:
@@ -94,6 +118,8 @@ def record_answer(
     """The citizen's answer; a second answer to the same element keeps the first."""
     if ticket.status not in ANSWERABLE:
         raise IkmError("not_resolved", nomor=ticket.number)
+    if _expired(ticket, now or utcnow()):
+        raise IkmError("expired", nomor=ticket.number, hari=open_days())
     if element not in {e.code for e in elements()}:
         raise IkmError("element", unsur=element)
     if score not in SCORES:
@@ -117,8 +143,61 @@ def record_answer(
 
 def next_element(*, session: Session, ticket: Ticket) -> Element | None:
     """The first element the ticket's survey has not answered (resuming), or None."""
-    done = set(session.scalars(select(IkmAnswer.element).where(IkmAnswer.ticket_id == ticket.id)))
+    done = answered(session=session, ticket=ticket)
     return next((e for e in elements() if e.code not in done), None)
+
+
+def answered(*, session: Session, ticket: Ticket) -> set[str]:
+    """The elements the ticket's survey has answered."""
+    return set(session.scalars(select(IkmAnswer.element).where(IkmAnswer.ticket_id == ticket.id)))
+
+
+def _expired(ticket: Ticket, now: datetime) -> bool:
+    resolved = ticket.resolved_at
+    return resolved is not None and now - resolved > timedelta(days=open_days())
+
+
+def survey_ticket(
+    *, session: Session, citizen_id: int | None, number: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:  # fmt: skip
+    """The ticket whose survey the citizen takes: the one named (their own report,
+    resolved, survey open), else their latest resolved report whose survey is open
+    and unfinished. IkmError says why there is none."""
+    now = now or utcnow()
+    if number:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == number.upper()))
+        if ticket is None or citizen_id is None or ticket.citizen_id != citizen_id:
+            raise IkmError("not_yours", nomor=number)
+        if ticket.status not in ANSWERABLE:
+            raise IkmError("not_resolved", nomor=ticket.number)
+        if next_element(session=session, ticket=ticket) is None:
+            raise IkmError("complete", nomor=ticket.number)
+        if _expired(ticket, now):
+            raise IkmError("expired", nomor=ticket.number, hari=open_days())
+        return ticket
+    if citizen_id is not None:
+        complete = (
+            select(IkmAnswer.ticket_id)
+            .group_by(IkmAnswer.ticket_id)
+            .having(func.count() >= len(elements()))
+        )
+        resolved = func.coalesce(Ticket.resolved_at, Ticket.updated_at)
+        ticket = session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.citizen_id == citizen_id,
+                Ticket.status.in_(ANSWERABLE),
+                Ticket.merged_into_id.is_(None),
+                resolved >= now - timedelta(days=open_days()),
+                Ticket.id.not_in(complete),
+            )
+            .order_by(resolved.desc(), Ticket.id.desc())
+            .limit(1)
+        ).first()
+        if ticket is not None:
+            return ticket
+    raise IkmError("none")
 
 
 @dataclass(frozen=True)

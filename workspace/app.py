@@ -34,7 +34,12 @@ from workspace import (
 
 HERE = Path(__file__).parent
 NODE_MODULES = HERE / "assets" / "node_modules"
-ASSETS = {"htmx": NODE_MODULES / "htmx.org" / "dist", "leaflet": NODE_MODULES / "leaflet" / "dist"}
+ASSETS = {
+    "htmx": NODE_MODULES / "htmx.org" / "dist",
+    "leaflet": NODE_MODULES / "leaflet" / "dist",
+    "markercluster": NODE_MODULES / "leaflet.markercluster" / "dist",
+    "chartjs": NODE_MODULES / "chart.js" / "dist",
+}
 
 
 def _tile_origin(settings: Settings) -> str:
@@ -110,6 +115,7 @@ def _routes() -> list[BaseRoute]:
         Route("/admin/rujukan/grup", admin_setup.chat_add, methods=post),
         Route("/admin/rujukan/grup/{chat_id:int}/hapus", admin_setup.chat_remove, methods=post),
         Route("/pimpinan/", dashboard_page.dashboard, methods=get),
+        Route("/pimpinan/peta.json", dashboard_page.map_data, methods=get),
         Route("/pimpinan/sanksi", sanctions_page.sanctions, methods=get),
         Route("/pimpinan/sanksi.csv", sanctions_page.sanctions_csv, methods=get),
         Route("/pimpinan/sanksi.xlsx", sanctions_page.sanctions_xlsx, methods=get),

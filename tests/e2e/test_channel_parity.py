@@ -16,6 +16,7 @@ EXPECTED = {
     "mpp": "Mal Pelayanan Publik (MPP) terdekat",
     "bantuan": "Saya bisa membantu Anda",
     "batal": "Tidak ada laporan yang sedang diisi",
+    "survei": "tidak ada survei kepuasan",
 }
 
 

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from core.db import transaction
 from core.timestamps import utcnow
-from tests import factories
 from tests.support.chat import Chat
+from tests.support.resolved import file_and_resolve
 from tickets.models import Notification, Ticket
 from tickets.service import get_ticket_by_number
-from tickets.workflow import Request, perform
-
-NUMBER = re.compile(r"LPG-\d{4}-\d{6}")
-
-
-def _file_and_resolve(chat: Chat) -> str:
-    chat.say("sampah numpuk di pinggir jalan sudah seminggu tidak diangkut")
-    chat.say("/lokasi -5.3719 105.2393")
-    chat.say("lewati")
-    number = NUMBER.search(chat.say("ya"))
-    assert number
-    with transaction() as session:
-        staff = factories.staff(session=session, role="admin", name="Admin")
-        ticket = get_ticket_by_number(session=session, number=number.group())
-        assert ticket is not None
-        perform(session=session, ticket=ticket, action="forward", actor=staff,
-                request=Request(agency="dlh"))  # fmt: skip
-        perform(session=session, ticket=ticket, action="resolve", actor=staff,
-                request=Request(note="Sudah diangkut"))  # fmt: skip
-    return number.group()
 
 
 def _ticket(number: str) -> Ticket:
@@ -44,7 +23,7 @@ def _ticket(number: str) -> Ticket:
 
 
 def test_resolution_notice_offers_ratings_and_reopening(chat: Chat) -> None:
-    number = _file_and_resolve(chat)
+    number = file_and_resolve(chat)
     with transaction() as session:
         notice = session.scalars(
             select(Notification).where(Notification.response == "utter_notifikasi_selesai")
@@ -57,7 +36,7 @@ def test_resolution_notice_offers_ratings_and_reopening(chat: Chat) -> None:
 
 
 def test_rate_then_comment(chat: Chat) -> None:
-    number = _file_and_resolve(chat)
+    number = file_and_resolve(chat)
     reply = chat.say(f'/beri_nilai{{"nomor": "{number}", "nilai": 4}}')
     assert "Ada komentar singkat" in reply
     assert "sudah kami sampaikan" in chat.say("cepat ditangani, terima kasih pak")
@@ -70,14 +49,14 @@ def test_rate_then_comment(chat: Chat) -> None:
 
 
 def test_rating_comment_can_be_skipped(chat: Chat) -> None:
-    number = _file_and_resolve(chat)
+    number = file_and_resolve(chat)
     chat.say(f'/beri_nilai{{"nomor": "{number}", "nilai": 5}}')
     assert "sudah kami sampaikan" in chat.say("lewati")
     assert (_ticket(number).rating, _ticket(number).rating_comment) == (5, None)
 
 
 def test_someone_elses_ticket_cannot_be_rated_or_reopened(chat: Chat) -> None:
-    number = _file_and_resolve(chat)
+    number = file_and_resolve(chat)
     stranger = Chat(chat.engine, user="orang_lain")
     assert "bukan milik Anda" in stranger.say(f'/beri_nilai{{"nomor": "{number}", "nilai": 1}}')
     assert "bukan milik Anda" in stranger.say(f'/buka_kembali{{"nomor": "{number}"}}')
@@ -85,7 +64,7 @@ def test_someone_elses_ticket_cannot_be_rated_or_reopened(chat: Chat) -> None:
 
 
 def test_reopen_within_seven_days_only(chat: Chat) -> None:
-    number = _file_and_resolve(chat)
+    number = file_and_resolve(chat)
     reply = chat.say(f'/buka_kembali{{"nomor": "{number}"}}')
     assert "kami buka kembali" in reply and "Dinas Lingkungan Hidup" in reply
     ticket = _ticket(number)

@@ -36,9 +36,11 @@ from tests import factories
 from tests.support.images import assert_stored_without_metadata
 from tests.support.telegram_emulator import TelegramEmulator
 from tickets.flows import move_ticket
+from tickets.ikm_models import IkmAnswer
 from tickets.models import Contact
 from tickets.serialize import ticket_to_dict
 from tickets.service import get_ticket_by_number, list_tickets
+from tickets.workflow import Request, perform
 
 pytestmark = pytest.mark.telegram
 
@@ -127,6 +129,15 @@ class RunningBot:
         body = {"from": USER, "chat": PRIVATE, **message}
         self.emulator.send_update(self.token, {"message": body})
         return self._replies(before, expect)
+
+    def file_report(self) -> None:
+        """A rubbish complaint with a pin, no photo, confirmed."""
+        before = self.seen()
+        self.emulator.send_text(self.token, CHAT, "sampah numpuk di pinggir jalan sudah seminggu")
+        _reply_texts_after(self, before, "lokasi")
+        for message in ({"location": {"latitude": RAJABASA[0], "longitude": RAJABASA[1]}},
+                        {"text": "lewati"}, {"text": "ya"}):  # fmt: skip
+            self.send(message)
 
     def press(self, sent_message: dict[str, Any], data: str, *, expect: int = 1) -> Any:
         before = self.seen()
@@ -323,13 +334,7 @@ def test_status_change_reaches_the_chat_once(
     db: str, emulator: TelegramEmulator, token: str
 ) -> None:
     with RunningBot(emulator, token) as bot:
-        before = bot.seen()
-        bot.emulator.send_text(token, CHAT, "sampah numpuk di pinggir jalan sudah seminggu")
-        _reply_texts_after(bot, before, "lokasi")
-        for message in ({"location": {"latitude": RAJABASA[0], "longitude": RAJABASA[1]}},
-                        {"text": "lewati"}, {"text": "ya"}):  # fmt: skip
-            before = bot.seen()
-            bot.send(message)
+        bot.file_report()
         with transaction() as session:
             tickets = list_tickets(session=session)
             assert len(tickets) == 1, texts(emulator.sent(token, CHAT))
@@ -442,12 +447,7 @@ def test_operator_chat_buttons_end_to_end(db: str, emulator: TelegramEmulator, t
                         contacts=[("telegram", str(OPERATOR["id"]))])  # fmt: skip
     peer = _Peer(emulator, token)
     with RunningBot(emulator, token) as bot:
-        before = bot.seen()
-        bot.emulator.send_text(token, CHAT, "sampah numpuk di pinggir jalan sudah seminggu")
-        _reply_texts_after(bot, before, "lokasi")
-        for message in ({"location": {"latitude": RAJABASA[0], "longitude": RAJABASA[1]}},
-                        {"text": "lewati"}, {"text": "ya"}):  # fmt: skip
-            bot.send(message)
+        bot.file_report()
 
         # The alert reaches the operator group with a map pin and buttons.
         alerts = _group_calls(peer, lambda e: any(x["method"] == "sendVenue" for x in e))
@@ -482,3 +482,47 @@ def _press(peer: _Peer, user: dict[str, Any], sent: dict[str, Any], data: str) -
 
 def _group_calls(peer: _Peer, predicate: Any) -> list[dict[str, Any]]:
     return _replies_until(peer, predicate, chat=OPERATORS)
+
+
+# --- the IKM survey after a resolution: inline buttons ---------------------------
+
+
+def test_ikm_survey_by_inline_buttons(db: str, emulator: TelegramEmulator, token: str) -> None:
+    with RunningBot(emulator, token) as bot:
+        bot.file_report()
+        with transaction() as session:
+            [ticket] = list_tickets(session=session)
+            staff = factories.staff(session=session, role="admin", name="Admin")
+            perform(session=session, ticket=ticket, action="forward", actor=staff,
+                    request=Request(agency="dlh"))  # fmt: skip
+            perform(session=session, ticket=ticket, action="resolve", actor=staff,
+                    request=Request(note="Sudah diangkut"))  # fmt: skip
+            number = ticket.number
+        before = bot.seen()
+        _reply_texts_after(bot, before, "Beri nilai")
+        notice = next(e for e in messages(emulator.sent(token, CHAT)) if "Beri nilai" in
+                      e["payload"]["text"])  # fmt: skip
+        four = next(b for row in markup(notice)["inline_keyboard"] for b in row
+                    if b["callback_data"].endswith('"nilai": 4}'))  # fmt: skip
+        bot.press(notice["result"], four["callback_data"])
+        offer = messages(bot.say("lewati", expect=2))[-1]
+        assert "survei kepuasan" in offer["payload"]["text"]
+        [[take]] = markup(offer)["inline_keyboard"]
+        [question] = messages(bot.press(offer["result"], take["callback_data"]))
+        assert "Pertanyaan 1 dari 9" in question["payload"]["text"]
+        keyboard = [b for row in markup(question)["inline_keyboard"] for b in row]
+        assert [b["text"] for b in keyboard][:4] == [
+            "1 · Tidak sesuai", "2 · Kurang sesuai", "3 · Sesuai", "4 · Sangat sesuai",
+        ]  # fmt: skip
+        assert keyboard[-1]["text"] == "Berhenti dulu"
+        assert all(len(b["callback_data"].encode()) <= 64 for b in keyboard)
+        [second] = messages(bot.press(question["result"], keyboard[2]["callback_data"]))
+        assert "Pertanyaan 2 dari 9" in second["payload"]["text"]
+        stop = [b for row in markup(second)["inline_keyboard"] for b in row][-1]
+        [paused] = messages(bot.press(second["result"], stop["callback_data"]))
+        assert "sudah kami simpan" in paused["payload"]["text"]
+    with transaction() as session:
+        loaded = get_ticket_by_number(session=session, number=number)
+        assert loaded is not None
+        answers = session.scalars(select(IkmAnswer).where(IkmAnswer.ticket_id == loaded.id)).all()
+        assert [(a.element, a.score) for a in answers] == [("U1", 3)]

@@ -128,3 +128,9 @@ def test_ikm_report_on_the_command_line(db: str, capsys: pytest.CaptureFixture[s
     assert main(["ikm", "report", "--from", today, "--to", today]) == 0
     out = capsys.readouterr().out
     assert "IKM 93.06, mutu A (Sangat baik)" in out and "belum cukup responden" in out
+
+
+def test_every_question_has_four_answers_whose_short_forms_fit_a_whatsapp_row() -> None:
+    for element in elements():
+        assert element.question.endswith("?") and len(element.options) == 4
+        assert all(len(f"4 · {short}") <= 24 for short in element.short), element

@@ -293,3 +293,52 @@ def test_the_public_map_shows_the_reports_and_links_to_them(
     assert page.locator("#peta-publik").get_attribute("data-count") == "1"
     _fits_the_screen(page)
     _screenshot(page, tmp_path, "peta-publik-ponsel")
+
+
+# --- the leaders' dashboard (issue 18) ---------------------------------------------
+
+
+def test_the_leaders_dashboard_draws_the_trend_and_a_clustered_map(
+    site: str, page: Page, make_account: MakeAccount, tmp_path: Path
+) -> None:
+    # Ten reports around one spot of Kota Metro (a cluster), one in Pringsewu, one
+    # resolved, and a confidential one: all in the figures, no reporter anywhere.
+    for i in range(10):
+        filed(category="jalan_rusak", region="metro", latitude=-5.1131 + i / 10000,
+              longitude=105.3067, alert=False)  # fmt: skip
+    filed(category="sampah", region="pringsewu", latitude=-5.36, longitude=104.97,
+          status="resolved", agency="dlh", alert=False)  # fmt: skip
+    secret = confidential_report()
+    _log_in(page, site, make_account("leader"))
+    page.goto(f"{site}/pimpinan/")
+    expect(page.get_by_role("heading", name="Kinerja penanganan laporan")).to_be_visible()
+    expect(page.locator("#grafik-tren[data-ready=ya]")).to_be_attached()
+    trend = page.evaluate("JSON.parse(document.getElementById('tren-data').textContent)")
+    assert sum(trend["masuk"]) == 12
+    expect(page.locator("#peta-pimpinan.ready")).to_be_visible()
+    assert page.locator("#peta-pimpinan").get_attribute("data-count") == "12"
+    expect(page.locator(".marker-cluster").first).to_be_visible()  # the ten, clustered
+    expect(page.locator("#peta-keterangan")).to_have_text("12 laporan di peta.")
+    page.locator("#peta-kategori").select_option("jalan_rusak")
+    assert page.locator("#peta-pimpinan").get_attribute("data-count") == "10"
+    page.locator("#peta-kategori").select_option("")
+    page.locator("#peta-status").select_option("terbuka")
+    assert page.locator("#peta-pimpinan").get_attribute("data-count") == "11"
+    html = page.content()
+    for hidden in (REPORTER_NAME, REPORTER_PHONE, "oknum"):
+        assert hidden not in html
+    data = page.evaluate("fetch('/petugas/pimpinan/peta.json').then(r => r.text())")
+    assert secret in data and REPORTER_NAME not in data and REPORTER_PHONE not in data
+    _fits_the_screen(page)
+    _screenshot(page, tmp_path, "dasbor-pimpinan-ponsel")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _screenshot(page, tmp_path, "dasbor-pimpinan-lebar")
+
+
+def test_the_dashboard_is_for_leaders_not_operators(
+    site: str, page: Page, make_account: MakeAccount
+) -> None:
+    _log_in(page, site, make_account("operator", region="metro"))
+    answer = page.goto(f"{site}/pimpinan/")
+    assert answer is not None and answer.status == 403
+    assert page.request.get(f"{site}/pimpinan/peta.json").status == 403

@@ -93,3 +93,22 @@ def test_the_dashboard_page_for_leaders_and_coordinators(make_account: MakeAccou
     assert "Kota Metro" not in coordinator.get("/petugas/pimpinan/").text
     operator = logged_in(make_account("operator", region="metro"))
     assert operator.get("/petugas/pimpinan/").status_code == 403
+
+
+def test_the_trend_and_the_map_data(make_account: MakeAccount) -> None:
+    _fixture()
+    with transaction() as session:
+        factories.ticket(session=session, category="pungli", region="pringsewu",
+                         confidential=True)  # fmt: skip
+    leader = logged_in(make_account("leader"))
+    html = leader.get("/petugas/pimpinan/").text
+    assert 'id="tren-data"' in html and "chart.umd.min.js" in html
+    assert "leaflet.markercluster.js" in html and "Angka per minggu" in html
+    data = leader.get("/petugas/pimpinan/peta.json").json()
+    assert len(data["titik"]) == 5
+    assert data["kategori"]["pungli"] and not data["terpotong"]
+    assert {row[3] for row in data["titik"]} <= set(data["status"])
+    assert "new" in data["terbuka"]
+    coordinator = logged_in(make_account("coordinator", region="pringsewu"))
+    [only] = coordinator.get("/petugas/pimpinan/peta.json").json()["titik"]
+    assert only[2] == "pungli"

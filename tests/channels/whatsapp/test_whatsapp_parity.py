@@ -1,7 +1,8 @@
 """WhatsApp does what Telegram does (issue 14, findings 9 and 6): every category is
 choosable from paged lists with titles that fit, ticket news outside the 24-hour
 window can still be rated or reopened (template quick replies), the menu commands
-mean the same, and an album of photos is answered once."""
+mean the same, an album of photos is answered once, and the IKM survey's questions
+come as lists."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from core.timestamps import utcnow
 from knowledge.categories import all_categories
 from tests import factories
 from tests.support import webhook_events as events
-from tests.support.whatsapp_harness import Served, body_texts, dumps, serve
+from tests.support.whatsapp_harness import Served, body_texts, dumps, reply_ids, serve
+from tickets.ikm_models import IkmAnswer
 from tickets.models import Attachment, Notification, Ticket
 from tickets.service import get_ticket_by_number
 from tickets.workflow import Request, perform
@@ -189,3 +191,42 @@ def test_an_album_gets_one_acknowledgement(served: Served) -> None:
     assert "Foto: 3" in dumps([s.payload for s in served.fake.sent[before:]])
     with transaction() as session:
         assert len(session.scalars(select(Attachment.id)).all()) == 3
+
+
+def test_ikm_survey_as_a_list_inside_the_window(served: Served) -> None:
+    """The nine questions: four answers and "Berhenti dulu" are five choices, more
+    than WhatsApp's three reply buttons, so each question is a list whose rows fit."""
+    number = _resolved_ticket(served)
+    _rating_template(served)
+    served.fake.open_window(WA)
+    rating = f'/beri_nilai{{"nomor": "{number}", "nilai": 4}}'
+    served.send(events.template_button_reply(WA, rating, "4"))
+    offer = [p for p in served.say(WA, "lewati") if p["type"] == "interactive"][-1]
+    assert "survei kepuasan" in offer["interactive"]["body"]["text"]
+    take = reply_ids(offer)["Isi survei"]
+    [question] = _lists(served.send(events.button_reply(WA, take, "Isi survei")))
+    assert "Pertanyaan 1 dari 9" in question["interactive"]["body"]["text"]
+    rows = _rows(question)
+    assert [r["title"] for r in rows] == [
+        "1 · Tidak sesuai", "2 · Kurang sesuai", "3 · Sesuai", "4 · Sangat sesuai",
+        "Berhenti dulu",
+    ]  # fmt: skip
+    for answer in range(8):  # U1-U8 by list rows
+        row = _rows(question)[3 if answer % 2 else 2]
+        [question] = _lists(served.send(events.list_reply(WA, row["id"], row["title"])))
+    # U9's long answers: short row titles, the full answer as the description.
+    last = _rows(question)
+    assert all(len(r["title"]) <= 24 and len(r.get("description", "")) <= 72 for r in last)
+    assert (last[1]["title"], last[1]["description"]) == (
+        "2 · Ada, tak berfungsi",
+        "2 · Ada tetapi tidak berfungsi",
+    )
+    done = body_texts(served.send(events.list_reply(WA, last[3]["id"], last[3]["title"])))
+    assert any("sudah lengkap" in t for t in done), done
+    with transaction() as session:
+        ticket = get_ticket_by_number(session=session, number=number)
+        assert ticket is not None
+        scores = session.scalars(
+            select(IkmAnswer.score).where(IkmAnswer.ticket_id == ticket.id).order_by(IkmAnswer.id)
+        ).all()
+    assert scores == [3, 4, 3, 4, 3, 4, 3, 4, 4]
