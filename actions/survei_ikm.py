@@ -183,12 +183,17 @@ class ValidateIkmForm(Action):
         if _entity(tracker, "berhenti"):
             dispatcher.utter_message(response="utter_ikm_dijeda")
             return [ActiveLoop(None), *_reset()]
-        number = asked_number(tracker) or str(tracker.get_slot(TICKET_SLOT) or "")
+        # A number names the survey's report only in the survey's own buttons and
+        # "survei LPG-..."; "cek LPG-..." in the middle is about another report.
+        named = asked_number(tracker) if intent == TRIGGER else None
+        number = named or str(tracker.get_slot(TICKET_SLOT) or "")
         with current_session() as session:
             try:
                 ticket = survey_ticket(session=session, citizen_id=citizen_id(tracker, session),
                                        number=number or None)  # fmt: skip
             except IkmError as refusal:
+                if intent != TRIGGER:  # the survey closed meanwhile: the message as usual
+                    return [ActiveLoop(None), *_reset(), ActionExecutionRejected(self.name())]
                 dispatcher.utter_message(response="utter_ikm_ditolak", alasan=str(refusal))
                 return [ActiveLoop(None), *_reset()]
             current = next_element(session=session, ticket=ticket)

@@ -10,10 +10,10 @@ rendering, without a network): the queue (first page with its "perlu segera" lis
 the next page, the htmx refresh, a filter, a text search) for the operator of the
 busiest region, for an agency and for an admin (the whole province), the ticket
 page of tickets in scope, and for the admin the leaders' dashboard of the simulated
-month and of the whole year (every ticket), its map data, and the sanctions list of
-the month (page, and its XLSX download, timed but not a page). Prints a markdown
-table of p50 / p95 and the targets (p50 under 100 ms for the staff pages, 300 ms
-for the leaders').
+month, its map data and the sanctions list of the month; the dashboard of the whole
+year (every ticket) and the XLSX download are timed but have no target. Prints a
+markdown table of p50 / p95 and the targets (p50 under 100 ms for the staff pages,
+300 ms for the leaders' pages of the simulated month).
 """
 
 from __future__ import annotations
@@ -44,11 +44,15 @@ MONTH = "dari=2026-11-02&sampai=2026-12-01"  # bench.sla_simulation's START, 30 
 YEAR = "dari=2025-12-04&sampai=2026-12-03"  # the fill's year up to bench day
 LEADERS_PAGES = (
     "leaders' dashboard, simulated month",
-    "leaders' dashboard, 365 days (every ticket)",
     "leaders' map data, simulated month",
     "sanctions list, simulated month",
 )
-DOWNLOADS = ("sanctions list as XLSX, simulated month",)
+# Timed and shown, but outside the page targets: a download, and the dashboard of a
+# whole year in which every one of the tickets falls (the stress case).
+UNTARGETED = (
+    "leaders' dashboard, 365 days (every ticket; no target)",
+    "sanctions list as XLSX, simulated month (a download; no target)",
+)
 PASSWORD = "kata-sandi-bench-1"
 NEXT_PAGE = re.compile(r'href="/petugas/\?([^"]*setelah=[^"]+)"')
 
@@ -135,10 +139,10 @@ def _pages(email: str, rng: random.Random, dashboards: bool) -> dict[str, tuple[
     if dashboards:
         leaders = {
             LEADERS_PAGES[0]: f"/petugas/pimpinan/?{MONTH}",
-            LEADERS_PAGES[1]: f"/petugas/pimpinan/?{YEAR}",
-            LEADERS_PAGES[2]: f"/petugas/pimpinan/peta.json?{MONTH}",
-            LEADERS_PAGES[3]: f"/petugas/pimpinan/sanksi?{MONTH}",
-            DOWNLOADS[0]: f"/petugas/pimpinan/sanksi.xlsx?{MONTH}",
+            LEADERS_PAGES[1]: f"/petugas/pimpinan/peta.json?{MONTH}",
+            LEADERS_PAGES[2]: f"/petugas/pimpinan/sanksi?{MONTH}",
+            UNTARGETED[0]: f"/petugas/pimpinan/?{YEAR}",
+            UNTARGETED[1]: f"/petugas/pimpinan/sanksi.xlsx?{MONTH}",
         }
         for name, path in leaders.items():
             results[name] = _timed(partial(get, path))
@@ -165,7 +169,7 @@ def markdown(results: dict[str, dict[str, tuple[float, float]]]) -> str:
     for who, pages in results.items():
         for page, (p50, p95) in pages.items():
             lines.append(f"| {page} | {who} | {p50:.1f} ms | {p95:.1f} ms |")
-            if page not in DOWNLOADS:
+            if page not in UNTARGETED:
                 leaders = page in LEADERS_PAGES
                 slowest[leaders] = max(slowest[leaders], p50)
     lines.append("")

@@ -11,8 +11,10 @@ from __future__ import annotations
 from starlette.responses import JSONResponse, Response
 
 from core.timestamps import utcnow, wib_days
+from knowledge.agencies import get_agency
 from knowledge.categories import get_category
 from tickets.enums import StaffRole
+from tickets.ikm import elements
 from tickets.ikm import report as ikm_report
 from tickets.oversight import oversight
 from tickets.report_map import points
@@ -20,6 +22,11 @@ from tickets.statuses import all_statuses, status_label
 from tickets.trends import weekly
 from workspace.sanctions_page import period_of
 from workspace.web import OVERSIGHT, Ctx, page
+
+
+def _agency_name(code: str) -> str:
+    found = get_agency(code)
+    return found.name if found else code
 
 
 def _region(ctx: Ctx) -> str | None:
@@ -32,7 +39,13 @@ def dashboard(ctx: Ctx) -> Response:
     start, end = wib_days(first, last)
     region = _region(ctx)
     figures = oversight(session=ctx.session, start=start, end=end, now=utcnow(), region=region)
-    ikm = {row.agency: row for row in ikm_report(session=ctx.session, start=start, end=end)}
+    ikm_rows = ikm_report(session=ctx.session, start=start, end=end)
+    if region is not None:  # a coordinator: the agencies that served the region
+        ikm_rows = [r for r in ikm_rows if r.agency in {f.key for f in figures.agencies}]
+    ikm = {row.agency: row for row in ikm_rows}
+    agency_names = {f.key: f.name for f in figures.agencies}
+    agency_names.update({r.agency: _agency_name(r.agency) for r in ikm_rows
+                         if r.agency and r.agency not in agency_names})  # fmt: skip
     weeks = weekly(session=ctx.session, start=start, end=end, first=first, last=last,
                    region=region)  # fmt: skip
     trend = {
@@ -42,6 +55,7 @@ def dashboard(ctx: Ctx) -> Response:
         "selesai_tepat": [w.resolved_on_time_pct for w in weeks],
     }
     return ctx.render("dashboard.html", figures=figures, ikm=ikm, weeks=weeks, trend=trend,
+                      ikm_rows=ikm_rows, ikm_elements=elements(), agency_names=agency_names,
                       first=first, last=last, error=problem,
                       tiles=ctx.settings.workspace_tile_url,
                       attribution=ctx.settings.workspace_tile_attribution)  # fmt: skip

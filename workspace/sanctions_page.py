@@ -1,10 +1,12 @@
 """The sanctions list for leaders (/petugas/pimpinan/sanksi): every missed deadline
 of a period with the team or agency responsible (tickets/sanctions.py), on the page
 and as CSV and XLSX downloads. Leaders and admins see the province, a coordinator
-their kabupaten/kota."""
+their kabupaten/kota. The page sums the breaches per team or agency first (who is
+to be sanctioned for how many), then lists them a page at a time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +21,9 @@ from workspace.web import OVERSIGHT, Ctx, page
 
 ROLES = OVERSIGHT
 DEFAULT_DAYS = 30
+# A month of a province can hold thousands of breaches: the page shows this many
+# at a time under the per-team summary.
+PAGE_ROWS = 200
 
 
 def period_of(ctx: Ctx) -> tuple[date, date, str | None]:
@@ -48,17 +53,49 @@ def _name(first: date, last: date, extension: str) -> str:
     return f"pelanggaran-{first.isoformat()}-{last.isoformat()}.{extension}"
 
 
+@dataclass
+class Team:
+    """One responsible team or agency's breaches of the period, by kind."""
+
+    name: str
+    forward: int = 0
+    act: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.forward + self.act
+
+
+def _page_number(ctx: Ctx, pages: int) -> int:
+    raw = ctx.request.query_params.get("halaman", "1")
+    number = int(raw) if raw.isdigit() else 1
+    return min(max(number, 1), max(pages, 1))
+
+
 @page(roles=ROLES)
 def sanctions(ctx: Ctx) -> Response:
+    """The summary per team for sanctioning, then the breaches PAGE_ROWS at a time
+    (every one is in the downloads)."""
     first, last, problem, found = _found(ctx)
-    teams = sorted({b.responsible for b in found})
+    teams: dict[str, Team] = {}
+    for breach in found:
+        team = teams.setdefault(breach.responsible, Team(breach.responsible))
+        if breach.kind == BreachKind.FORWARD:
+            team.forward += 1
+        else:
+            team.act += 1
+    pages = -(-len(found) // PAGE_ROWS)
+    number = _page_number(ctx, pages)
     return ctx.render(
         "sanctions.html",
-        breaches=found,
+        breaches=found[(number - 1) * PAGE_ROWS : number * PAGE_ROWS],
+        total=len(found),
+        page_number=number,
+        pages=pages,
         first=first,
         last=last,
         error=problem,
-        teams=teams,
+        teams=sorted(teams.values(), key=lambda t: (-t.total, t.name)),
         kinds={kind: TICKET_TEXTS.text("sanctions", f"kind_{kind}") for kind in BreachKind},
     )
 

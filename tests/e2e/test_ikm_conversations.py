@@ -133,3 +133,12 @@ def test_no_survey_for_others_or_unresolved_or_expired_reports(chat: Chat) -> No
         ticket.resolved_at = utcnow() - timedelta(days=31)
     assert "sudah ditutup" in chat.say(f'/survei{{"nomor": "{number}"}}')
     assert "tidak ada survei" in chat.say("survei")
+
+
+def test_a_status_question_about_another_report_in_the_middle_is_answered(chat: Chat) -> None:
+    other = file_and_resolve(chat, "lampu jalan mati di depan masjid sudah seminggu")
+    number, _ = _first_question(chat)
+    reply = chat.say(f"cek {other}")
+    assert "sudah kami simpan" in reply and f"{other} · " in reply
+    assert "Pertanyaan 1 dari 9" in chat.say("survei")  # the latest report's survey
+    assert _answers(number) == {}

@@ -112,3 +112,18 @@ def test_the_trend_and_the_map_data(make_account: MakeAccount) -> None:
     coordinator = logged_in(make_account("coordinator", region="pringsewu"))
     [only] = coordinator.get("/petugas/pimpinan/peta.json").json()["titik"]
     assert only[2] == "pungli"
+
+
+def test_the_ikm_per_agency_with_its_elements(make_account: MakeAccount) -> None:
+    from tickets.ikm import elements, record_answer
+
+    with transaction() as session:
+        ticket = factories.ticket(session=session, status="resolved", agency="dlh")
+        for i, element in enumerate(elements()):
+            record_answer(session=session, ticket=ticket, element=element.code,
+                          score=4 if i else 3)  # fmt: skip
+    html = logged_in(make_account("leader")).get("/petugas/pimpinan/").text
+    section = html.split("Indeks Kepuasan Masyarakat (IKM) per instansi")[1]
+    assert "Dinas Lingkungan Hidup" in section and "1 dari minimal 1" in section
+    assert ">3.00<" in section and ">4.00<" in section
+    assert "97.22" in section and "A (Sangat baik)" in section  # (3 + 8 x 4) / 9 x 25

@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from core.db import transaction
@@ -81,3 +82,29 @@ def test_a_period_selects_the_breaches_recorded_in_it(make_account: MakeAccount)
     long_ago = leader.get(PAGE, params={"dari": "2025-01-01", "sampai": "2025-01-31"}).text
     assert "Tidak ada pelanggaran pada periode ini" in long_ago
     assert "Periode tidak valid" in leader.get(PAGE, params={"dari": "kemarin"}).text
+
+
+def test_the_summary_per_team_and_the_breaches_a_page_at_a_time(
+    make_account: MakeAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workspace import sanctions_page
+
+    monkeypatch.setattr(sanctions_page, "PAGE_ROWS", 2)
+    now = utcnow()
+    with transaction() as session:
+        numbers = [
+            factories.ticket(session=session, region="metro", now=now - timedelta(hours=30)).number
+            for _ in range(3)
+        ]
+        sweep(session=session, now=now)
+    leader = logged_in(make_account("leader"))
+    first = leader.get(PAGE).text
+    summary = first.split("Ringkasan per tim/instansi")[1].split("Rincian")[0]
+    assert "Operator Kota Metro" in summary and "<strong>3</strong>" in summary
+    assert "halaman 1 dari 2" in first and "halaman=2" in first
+    second = leader.get(PAGE, params={"halaman": "2"}).text
+    shown = [n for n in numbers if n in first.split("Rincian")[1]]
+    assert len(shown) == 2 and [n for n in numbers if n in second] == [
+        n for n in numbers if n not in shown
+    ]
+    assert "halaman 2 dari 2" in leader.get(PAGE, params={"halaman": "99"}).text
