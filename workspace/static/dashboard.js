@@ -89,9 +89,10 @@
             markers.push(marker);
           });
           cluster.clearLayers();
-          cluster.addLayers(markers);
+          cluster.addLayers(markers);  // in chunks: the cluster's own bounds come later
           if (markers.length) {
-            map.fitBounds(cluster.getBounds(), { maxZoom: 13, padding: [20, 20], animate: false });
+            var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+            map.fitBounds(bounds, { maxZoom: 13, padding: [20, 20], animate: false });
           }
           note.textContent = markers.length.toLocaleString("id-ID") + " laporan di peta" +
             (data.terpotong ? " (hanya yang terbaru; persempit periode untuk melihat semuanya)" : "") + ".";
