@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.timestamps import utcnow
+from tickets.following import number_query
 from tickets.ikm_models import IkmAnswer
 from tickets.models import Ticket
 from tickets.texts import TEXTS
@@ -166,7 +167,7 @@ def survey_ticket(
     and unfinished. IkmError says why there is none."""
     now = now or utcnow()
     if number:
-        ticket = session.scalar(select(Ticket).where(Ticket.number == number.upper()))
+        ticket = session.scalars(number_query(number)).one_or_none()
         if ticket is None or citizen_id is None or ticket.citizen_id != citizen_id:
             raise IkmError("not_yours", nomor=number)
         if ticket.status not in ANSWERABLE:

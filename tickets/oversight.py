@@ -35,6 +35,14 @@ def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+# Resolved after being forwarded: the agency's handling, which its 3x24 h measures.
+HANDLED = and_(Ticket.forwarded_at.is_not(None), Ticket.resolved_at.is_not(None))
+
+
 @dataclass(kw_only=True)
 class OnTime:
     """How many were forwarded / resolved, and how many of them within the deadline."""
@@ -43,6 +51,24 @@ class OnTime:
     forwarded_on_time: int = 0
     resolved: int = 0
     resolved_on_time: int = 0
+
+    @staticmethod
+    def columns() -> tuple[ColumnElement[int], ...]:
+        """The four counts as aggregates of a grouped query over tickets, in the
+        order `add` takes them."""
+        return (
+            func.count(Ticket.forwarded_at),
+            _count_if(Ticket.forwarded_at <= Ticket.forward_due_at),
+            _count_if(HANDLED),
+            _count_if(and_(HANDLED, Ticket.resolved_at <= Ticket.act_due_at)),
+        )
+
+    def add(self, forwarded: int, forwarded_on_time: int | None, resolved: int | None,
+            resolved_on_time: int | None) -> None:  # fmt: skip
+        self.forwarded += forwarded
+        self.forwarded_on_time += int(forwarded_on_time or 0)
+        self.resolved += int(resolved or 0)
+        self.resolved_on_time += int(resolved_on_time or 0)
 
     @property
     def forwarded_on_time_pct(self) -> float | None:
@@ -83,10 +109,6 @@ class Oversight:
 def _name(kind: str, code: str) -> str:
     found = get_region(code) if kind == "region" else get_agency(code)
     return found.name if found else code
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
 
 
 Medians = list[tuple[str, str | None, float | None, float | None]]
@@ -193,33 +215,26 @@ def oversight(
 
     scope = [Ticket.region_code == region] if region else []
     in_period = [Ticket.created_at >= start, Ticket.created_at < end, *scope]
-    handled = and_(Ticket.forwarded_at.is_not(None), Ticket.resolved_at.is_not(None))
     counts = session.execute(
         select(
             Ticket.region_code,
             Ticket.agency_code,
             func.count(),
-            func.count(Ticket.forwarded_at),
-            _count_if(Ticket.forwarded_at <= Ticket.forward_due_at),
-            _count_if(handled),
-            _count_if(and_(handled, Ticket.resolved_at <= Ticket.act_due_at)),
             func.coalesce(func.sum(Ticket.rating), 0),
             func.count(Ticket.rating),
+            *OnTime.columns(),
         )
         .where(*in_period)
         .group_by(Ticket.region_code, Ticket.agency_code)
     )
-    for reg, agency, filed, fwd, fwd_ok, res, res_ok, rating_sum, rating_count in counts:
+    for reg, agency, filed, rating_sum, rating_count, *on_time in counts:
         for figures in rows_for(reg, agency):
             figures.filed += filed
-            figures.forwarded += fwd
-            figures.forwarded_on_time += int(fwd_ok)
-            figures.resolved += int(res)
-            figures.resolved_on_time += int(res_ok)
             figures.rating_sum += int(rating_sum or 0)
             figures.rating_count += rating_count
+            figures.add(*on_time)
     forward_hours = hours_between(Ticket.forwarded_at, Ticket.created_at)
-    resolve_hours = case((handled, hours_between(Ticket.resolved_at, Ticket.forwarded_at)))
+    resolve_hours = case((HANDLED, hours_between(Ticket.resolved_at, Ticket.forwarded_at)))
     levels: dict[str, Mapping[Any, Figures]] = {
         "total": {None: total}, "region": regions, "agency": agencies,
     }  # fmt: skip

@@ -1,7 +1,7 @@
 """The leaders' weekly trend: per week (Monday to Sunday, WIB) of a period, the
 reports filed, the share forwarded within the 24-hour deadline and the share
 resolved within the agency's 3x24 hours, counted by the database per WIB day
-(core.sql_time) and summed into weeks here (a year is at most 366 rows).
+(core.sql_time, OnTime.columns) and summed into weeks here (a year is at most 366 rows).
 Confidential reports count like the others."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.sql_time import wib_date
@@ -43,28 +43,17 @@ def weekly(
     while cursor <= last:
         weeks[cursor] = Week(cursor)
         cursor += timedelta(days=7)
-    handled = and_(Ticket.forwarded_at.is_not(None), Ticket.resolved_at.is_not(None))
     day = wib_date(Ticket.created_at)
     scope = [Ticket.region_code == region] if region else []
     rows = session.execute(
-        select(
-            day,
-            func.count(),
-            func.count(Ticket.forwarded_at),
-            func.sum(case((Ticket.forwarded_at <= Ticket.forward_due_at, 1), else_=0)),
-            func.sum(case((handled, 1), else_=0)),
-            func.sum(case((and_(handled, Ticket.resolved_at <= Ticket.act_due_at), 1), else_=0)),
-        )
+        select(day, func.count(), *OnTime.columns())
         .where(Ticket.created_at >= start, Ticket.created_at < end, *scope)
         .group_by(day)
     )
-    for filed_on, filed, forwarded, forwarded_ok, resolved, resolved_ok in rows:
+    for filed_on, filed, *on_time in rows:
         week = weeks.get(monday(date.fromisoformat(str(filed_on)[:10])))
         if week is None:
             continue
         week.filed += filed
-        week.forwarded += forwarded
-        week.forwarded_on_time += int(forwarded_ok or 0)
-        week.resolved += int(resolved or 0)
-        week.resolved_on_time += int(resolved_ok or 0)
+        week.add(*on_time)
     return list(weeks.values())

@@ -11,8 +11,6 @@ from __future__ import annotations
 from starlette.responses import JSONResponse, Response
 
 from core.timestamps import utcnow, wib_days
-from knowledge.agencies import get_agency
-from knowledge.categories import get_category
 from tickets.enums import StaffRole
 from tickets.ikm import elements
 from tickets.ikm import report as ikm_report
@@ -20,13 +18,9 @@ from tickets.oversight import oversight
 from tickets.report_map import points
 from tickets.statuses import all_statuses, status_label
 from tickets.trends import weekly
+from workspace.render import agency_name, category_label
 from workspace.sanctions_page import period_of
 from workspace.web import OVERSIGHT, Ctx, page
-
-
-def _agency_name(code: str) -> str:
-    found = get_agency(code)
-    return found.name if found else code
 
 
 def _region(ctx: Ctx) -> str | None:
@@ -44,7 +38,7 @@ def dashboard(ctx: Ctx) -> Response:
         ikm_rows = [r for r in ikm_rows if r.agency in {f.key for f in figures.agencies}]
     ikm = {row.agency: row for row in ikm_rows}
     agency_names = {f.key: f.name for f in figures.agencies}
-    agency_names.update({r.agency: _agency_name(r.agency) for r in ikm_rows
+    agency_names.update({r.agency: agency_name(r.agency) for r in ikm_rows
                          if r.agency and r.agency not in agency_names})  # fmt: skip
     weeks = weekly(session=ctx.session, start=start, end=end, first=first, last=last,
                    region=region)  # fmt: skip
@@ -68,11 +62,7 @@ def map_data(ctx: Ctx) -> Response:
     first, last, _ = period_of(ctx)
     start, end = wib_days(first, last)
     found, more = points(session=ctx.session, start=start, end=end, region=_region(ctx))
-    categories: dict[str, str] = {}
-    for point in found:
-        if point.category not in categories:
-            category = get_category(point.category)
-            categories[point.category] = category.label if category else point.category
+    categories = {c: category_label(c) for c in {p.category for p in found}}
     statuses = {s: status_label(s) for s in {p.status for p in found}}
     open_ids = [s for s, info in all_statuses().items() if info.open]
     rows = [[p.latitude, p.longitude, p.category, p.status, p.number] for p in found]
